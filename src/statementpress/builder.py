@@ -1,0 +1,123 @@
+"""Builder: validate every source first, then write each edition atomically into the output folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from statementpress import layout as layouts
+from statementpress.errors import BuildError, SourceError, StatementpressError
+from statementpress.model import Statement
+from statementpress.reader import load
+from statementpress.writers import WRITERS, edition_name
+
+log = logging.getLogger("statementpress")
+
+DEFAULT_SOURCES = Path("source")
+DEFAULT_OUT = Path("build")
+
+
+def find_sources(sources: Sequence[str | Path] = ()) -> list[Path]:
+    """The given source files, or every `source/*.md` when none is given."""
+    if sources:
+        return [Path(s) for s in sources]
+    found = sorted(DEFAULT_SOURCES.glob("*.md"))
+    if not found:
+        raise BuildError(
+            f"no sources found in {DEFAULT_SOURCES}/; create one with 'statementpress new ID' "
+            "or name the files to build"
+        )
+    return found
+
+
+def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
+    """Load and validate every source; one SourceError lists the problems of all of them."""
+    statements: list[Statement] = []
+    problems = []
+    for path in find_sources(sources):
+        try:
+            statements.append(load(path))
+        except SourceError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    seen: dict[tuple[str, str], str] = {}
+    for st in statements:
+        key = (st.meta.id, st.meta.lang)
+        if key in seen:
+            raise BuildError(
+                f"{st.source.path}: id {st.meta.id!r} in language {st.meta.lang!r} is also used "
+                f"by {seen[key]}; each source needs its own id (or another lang)"
+            )
+        seen[key] = st.source.path
+    return statements
+
+
+def resolve_formats(formats: Iterable[str] = ()) -> list[str]:
+    """Format names in build order; "all" (or nothing) means every registered format."""
+    wanted = set(formats) or {"all"}
+    unknown = wanted - set(WRITERS) - {"all"}
+    if unknown:
+        raise BuildError(
+            f"unknown format {sorted(unknown)[0]!r}; valid formats: {', '.join(WRITERS)}, all"
+        )
+    if "all" in wanted:
+        return list(WRITERS)
+    return [name for name in WRITERS if name in wanted]
+
+
+def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
+    """Run `write` on a temporary file beside `dest`, then rename it into place.
+
+    A failed write leaves no partial file and an earlier good `dest` untouched.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def build(
+    sources: Sequence[str | Path] = (),
+    formats: Iterable[str] = (),
+    layout: str | None = None,
+    out: str | Path = DEFAULT_OUT,
+    on_written: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Build the editions of every source; returns the paths written.
+
+    Every source is validated before anything is written, so bad input writes nothing.
+    `layout` overrides the layout named in each source; `on_written` is called per edition.
+    """
+    names = resolve_formats(formats)
+    statements = load_all(sources)
+    cache: dict[str, layouts.Layout] = {}
+    written: list[Path] = []
+    for st in statements:
+        name = layout or st.meta.layout
+        if name not in cache:
+            cache[name] = layouts.load(name)
+        folder = Path(out) / st.meta.id
+        for fmt in names:
+            writer = WRITERS[fmt]
+            dest = folder / edition_name(st, writer)
+            log.debug("writing %s", dest)
+            try:
+                write_atomically(
+                    lambda tmp, w=writer: w.write(st, cache[name], tmp), dest
+                )
+            except StatementpressError:
+                raise
+            except OSError as exc:
+                raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
+            written.append(dest)
+            if on_written:
+                on_written(dest)
+    return written

@@ -1,0 +1,178 @@
+"""Command line: click commands that parse options and make one library call each.
+
+Library modules are imported inside the commands, so `statementpress --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from statementpress.writers import WRITERS
+
+FORMAT_NAMES = (*WRITERS, "all")
+
+
+def _version() -> str:
+    from statementpress import __version__
+
+    return __version__
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    logger = logging.getLogger("statementpress")
+    logger.setLevel(level)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+def common_options(func):
+    """-q/--quiet and -v/--verbose on every command."""
+
+    @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+    @click.option("-v", "--verbose", count=True, help="Print what is being done.")
+    @functools.wraps(func)
+    def wrapper(*args, quiet: bool, verbose: int, **kwargs):
+        _setup_logging(verbose, quiet)
+        click.get_current_context().meta["quiet"] = quiet
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from statementpress import layout
+
+    names = layout.available()
+    if value not in names:
+        raise click.BadParameter(
+            f"unknown layout {value!r}; valid layouts: {', '.join(names) or 'none'}",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KiB" if n >= 1024 else f"{n} B"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=None, package_name="statementpress", prog_name="statementpress",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Compile official statements into PDF, DOCX, EPUB and HTML editions.
+
+    \b
+    Examples:
+      statementpress build                      every edition of source/*.md into build/
+      statementpress build --format pdf         only the PDF editions
+      statementpress check source/*.md          validate sources, write nothing
+      statementpress new my-statement           start a new source from a skeleton
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Edition to build; repeat for several. Default: all.")
+@click.option("-l", "--layout", callback=_check_layout,
+              help="Layout to use instead of the one each source names.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Output folder.")
+@common_options
+def build(sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None,
+          out: Path) -> None:
+    """Build editions of SOURCES (default: source/*.md).
+
+    Every source is validated first; if any has a problem, nothing is written.
+    Editions go to OUT/<id>/<id>.<lang>.<ext>, each written atomically.
+
+    \b
+    Examples:
+      statementpress build
+      statementpress build --format pdf --format epub
+      statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
+    """
+    from statementpress.builder import build as run
+
+    quiet = click.get_current_context().meta["quiet"]
+
+    def report(path: Path) -> None:
+        if not quiet:
+            click.echo(f"wrote {path} ({_size(path.stat().st_size)})")
+
+    run(sources, formats, layout=layout, out=out, on_written=report)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@common_options
+def check(sources: tuple[str, ...]) -> None:
+    """Validate SOURCES (default: source/*.md) without writing anything.
+
+    Each problem is printed as 'path:line:col: error: message'; the exit code is 1 if
+    there is any.
+
+    \b
+    Example:
+      statementpress check source/ca-china-fm-2020-07-16.md
+    """
+    from statementpress.builder import load_all
+
+    statements = load_all(sources)
+    if not click.get_current_context().meta["quiet"]:
+        for st in statements:
+            click.echo(f"{st.source.path}: ok ({len(st.articles)} articles, "
+                       f"{len(st.signatories)} signatories, {len(st.notes)} notes)")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@common_options
+def inspect(source: str) -> None:
+    """Print the document model of SOURCE as JSON.
+
+    \b
+    Example:
+      statementpress inspect source/ca-china-fm-2020-07-16.md | less
+    """
+    import json
+
+    from statementpress.model import to_dict
+    from statementpress.reader import load
+
+    click.echo(json.dumps(to_dict(load(source)), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("statement_id", metavar="ID")
+@click.option("-d", "--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("source"), show_default=True, help="Folder for the new source.")
+@common_options
+def new(statement_id: str, folder: Path) -> None:
+    """Create FOLDER/ID.md from a commented skeleton, ready to fill in.
+
+    \b
+    Example:
+      statementpress new ca-china-fm-2021-05-12
+    """
+    from statementpress.skeleton import create
+
+    path = create(statement_id, folder)
+    if not click.get_current_context().meta["quiet"]:
+        click.echo(f"created {path}; fill it in, then run 'statementpress check {path}'")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (argv defaults to sys.argv[1:])."""
+    cli.main(args=argv, prog_name="statementpress")

@@ -1,0 +1,43 @@
+"""Errors users see: each prints as clean lines without a traceback (click's ClickException)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+class StatementpressError(click.ClickException):
+    """Base of every error that is the user's to fix; exit code 1, no traceback."""
+
+    def show(self, file=None) -> None:  # noqa: D102 - click API
+        click.echo(self.format_message(), err=True, file=file)
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in a source file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
+
+
+class SourceError(StatementpressError):
+    """A source file has one or more problems; every one is listed, one per line."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class LayoutError(StatementpressError):
+    """A layout is missing or its `layout.toml` is invalid."""
+
+
+class BuildError(StatementpressError):
+    """An edition could not be written (the message says which and why)."""

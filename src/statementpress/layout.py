@@ -1,0 +1,171 @@
+"""Layouts: a folder with `layout.toml` (design values) and Jinja templates, with inheritance."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from statementpress.errors import LayoutError
+
+LAYOUT_FILE = "layout.toml"
+# A source checkout (and an editable install) keeps the bundled layouts beside src/.
+_BUNDLED = Path(__file__).resolve().parents[2] / "layouts"
+
+
+def search_path() -> list[Path]:
+    """Folders searched for layouts, first match wins.
+
+    `$STATEMENTPRESS_LAYOUTS` (os.pathsep-separated), then `./layouts` of the project in the
+    current directory, then the layouts bundled with statementpress.
+    """
+    dirs = [Path(p) for p in os.environ.get("STATEMENTPRESS_LAYOUTS", "").split(os.pathsep) if p]
+    dirs.append(Path.cwd() / "layouts")
+    dirs.append(_BUNDLED)
+    seen: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:
+            seen.append(d)
+    return seen
+
+
+def available() -> list[str]:
+    """Names of every layout found on the search path, sorted."""
+    names = {
+        child.name
+        for d in search_path()
+        for child in d.iterdir()
+        if (child / LAYOUT_FILE).is_file()
+    }
+    return sorted(names)
+
+
+def _find(name: str) -> Path:
+    for d in search_path():
+        if (d / name / LAYOUT_FILE).is_file():
+            return d / name
+    raise LayoutError(
+        f"unknown layout {name!r}; available layouts: {', '.join(available()) or 'none'}"
+    )
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise LayoutError(f"{path}: invalid TOML: {exc}") from None
+
+
+class Layout:
+    """A resolved layout: merged values of its inherit chain and a template environment.
+
+    Templates are looked up in the layout's own folder first, then in each ancestor's,
+    so a layout that inherits overrides only the files it has.
+    """
+
+    def __init__(self, name: str, dirs: tuple[Path, ...], values: dict[str, Any]) -> None:
+        self.name = name
+        self.dirs = dirs
+        self.values = values
+
+    def __repr__(self) -> str:
+        return f"Layout({self.name!r}, dirs={[str(d) for d in self.dirs]})"
+
+    def get(self, dotted: str) -> Any:
+        """The value at a dotted key such as `page.margin_left_mm`; LayoutError if missing."""
+        node: Any = self.values
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise LayoutError(
+                    f"layout {self.name!r} ({self.dirs[0] / LAYOUT_FILE}) has no value "
+                    f"{dotted!r}; add it to layout.toml"
+                )
+            node = node[part]
+        return node
+
+    def number(self, dotted: str) -> float:
+        """A numeric layout value; LayoutError naming the key if it is not a number."""
+        value = self.get(dotted)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LayoutError(
+                f"layout {self.name!r}: {dotted!r} must be a number, not {value!r}"
+            )
+        return value
+
+    def find_file(self, relative: str) -> Path:
+        """A file shipped with the layout (or an ancestor), e.g. a `reference.docx`."""
+        for d in self.dirs:
+            if (d / relative).is_file():
+                return d / relative
+        raise LayoutError(f"layout {self.name!r} has no file {relative!r}")
+
+    @cached_property
+    def env(self):
+        """The Jinja environment for this layout's templates (autoescaped except CSS)."""
+        import jinja2
+
+        def autoescape(template_name: str | None) -> bool:
+            return not (template_name or "").endswith((".css.j2", ".txt.j2"))
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            autoescape=autoescape,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["nodetype"] = lambda node: type(node).__name__
+        return env
+
+    def render(self, template: str, **context: Any) -> str:
+        """Render one of the layout's templates with the layout's values as `L`."""
+        import jinja2
+
+        try:
+            return self.env.get_template(template).render(L=self.values, layout=self, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise LayoutError(
+                f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise LayoutError(f"layout {self.name!r} has no template {exc.name!r}") from None
+        except jinja2.UndefinedError as exc:
+            raise LayoutError(
+                f"layout {self.name!r}, template {template!r}: {exc.message}; add the value "
+                "to layout.toml or fix the template"
+            ) from None
+
+
+def load(name: str) -> Layout:
+    """Find a layout by name and resolve its `inherit` chain."""
+    chain: list[Path] = []
+    values: dict[str, Any] = {}
+    current: str | None = name
+    while current is not None:
+        folder = _find(current)
+        if folder in chain:
+            raise LayoutError(f"layout {name!r}: inherit loop through {current!r}")
+        chain.append(folder)
+        data = _read_toml(folder / LAYOUT_FILE)
+        values = _merge(data, values)
+        parent = data.get("inherit")
+        if parent is not None and not isinstance(parent, str):
+            raise LayoutError(f"{folder / LAYOUT_FILE}: 'inherit' must be a layout name")
+        current = parent
+    values.pop("inherit", None)
+    return Layout(name, tuple(chain), values)

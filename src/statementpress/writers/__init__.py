@@ -1,0 +1,43 @@
+"""The writers registry: one entry per edition format, each a `write(statement, layout, dest)`."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from statementpress.layout import Layout
+    from statementpress.model import Statement
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A format: its file extension, media type and the module whose `write` renders it.
+
+    The module is imported only when an edition of that format is written, so that asking
+    for `--help` never loads WeasyPrint or python-docx.
+    """
+
+    name: str
+    extension: str
+    media_type: str
+    label: str
+    module: str
+
+    def write(self, statement: Statement, layout: Layout, dest: Path) -> Path:
+        """Write one edition of `statement` to `dest` and return the path written."""
+        return importlib.import_module(self.module).write(statement, layout, dest)
+
+
+# Build order matters only for the HTML page, which lists the editions already beside it:
+# the other writers come before "html".
+WRITERS: dict[str, Writer] = {
+    "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
+}
+
+
+def edition_name(statement: Statement, writer: Writer) -> str:
+    """The file name of one edition: `<id>.<lang>.<ext>`."""
+    return f"{statement.meta.id}.{statement.meta.lang}.{writer.extension}"

@@ -1,0 +1,80 @@
+"""HTML writer: one standalone HTML5 page per statement; its `render` is reused by PDF and EPUB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from statementpress import __version__
+from statementpress.dates import format_date
+from statementpress.labels import labels
+from statementpress.layout import Layout
+from statementpress.model import Statement
+
+GENERATOR = f"statementpress {__version__}"
+
+
+def render(
+    statement: Statement,
+    layout: Layout,
+    mode: str,
+    stylesheets: Iterable[Mapping[str, str]] = (),
+    editions: Iterable[Mapping[str, str]] = (),
+) -> str:
+    """The statement as one page of markup.
+
+    `mode` is "html", "pdf" or "epub" (the template adapts notes and attributes to it);
+    each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
+    """
+    return layout.render(
+        "statement.html.j2",
+        s=statement,
+        m=statement.meta,
+        mode=mode,
+        labels=labels(statement.meta.lang),
+        date_text=format_date(statement.meta.date, statement.meta.lang),
+        generator=GENERATOR,
+        stylesheets=list(stylesheets),
+        editions=list(editions),
+    )
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _editions(statement: Statement, folder: Path) -> list[dict[str, str]]:
+    """Links to the other editions of the statement already written beside the page."""
+    from statementpress.writers import WRITERS, edition_name
+
+    found = []
+    for writer in WRITERS.values():
+        if writer.name == "html":
+            continue
+        name = edition_name(statement, writer)
+        if (folder / name).is_file():
+            found.append({
+                "href": name,
+                "label": writer.label,
+                "media_type": writer.media_type,
+                "size": _human_size((folder / name).stat().st_size),
+            })
+    return found
+
+
+def write(statement: Statement, layout: Layout, dest: Path) -> Path:
+    """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`."""
+    css = layout.render("screen.css.j2")
+    page = render(
+        statement,
+        layout,
+        mode="html",
+        stylesheets=[{"text": css}],
+        editions=_editions(statement, dest.parent),
+    )
+    dest.write_text(page, encoding="utf-8")
+    return dest

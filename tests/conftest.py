@@ -1,0 +1,68 @@
+"""Shared fixtures: paths of the project, the seed text, and small sources written per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source" / "ca-china-fm-2020-07-16.md"
+SEED = ROOT.parent / "shared" / "seeds" / "000_bcc5189a6243e073.txt"
+
+MINIMAL = """\
+---
+id: test-statement
+lang: ru
+kind: Совместное заявление
+title: |
+  министров
+  иностранных дел
+date: 2021-05-12
+signatories:
+  - name: И.И. Иванов
+    title: Министр
+    party: Сторона А
+  - name: П.П. Петров
+    title: Министр
+    party: Сторона Б
+---
+
+Преамбула заявления[^a].
+
+1. Первая статья.
+
+   Второй абзац первой статьи.
+
+   - подпункт один;
+   - подпункт два.
+
+2. Вторая статья[^b] и снова[^a].
+
+[^a]: Первое примечание.
+
+[^b]: Второе *примечание*.
+"""
+
+
+@pytest.fixture
+def write_source(tmp_path):
+    """Write a source file into a temporary folder; returns its path."""
+
+    def write(text: str = MINIMAL, name: str = "test-statement.md", raw: bytes | None = None):
+        path = tmp_path / name
+        if raw is not None:
+            path.write_bytes(raw)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def statement():
+    """The canonical statement, loaded once."""
+    from statementpress import load
+
+    return load(SOURCE)

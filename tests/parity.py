@@ -1,0 +1,45 @@
+"""Text parity: the words of the seed statement must come out of every edition, in order."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SEED
+
+# Typographic spaces and dashes may differ between the seed and an edition; letters may not.
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009\u200b\u2060]+")
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00ad": None})
+
+
+def words(text: str) -> list[str]:
+    """The text as a list of words, with typographic spaces and dashes normalised."""
+    return _SPACES.sub(" ", text.translate(_DASHES)).split()
+
+
+def seed_words() -> list[str]:
+    """Every word of the statement as issued."""
+    return words(SEED.read_text(encoding="utf-8"))
+
+
+def assert_same_words(extracted: str) -> None:
+    """Fail with the first difference if `extracted` does not hold exactly the seed's words."""
+    expected, got = seed_words(), words(extracted)
+    for index, (want, have) in enumerate(zip(expected, got)):
+        if want != have:
+            context = " ".join(expected[max(0, index - 5): index + 5])
+            raise AssertionError(f"word {index}: expected {want!r}, got {have!r} near: {context}")
+    assert len(got) == len(expected), (
+        f"{len(expected)} words in the seed, {len(got)} in the edition; "
+        f"extra or missing at the end: {(got or expected)[min(len(got), len(expected)):][:10]}"
+    )
+
+
+def assert_words_in_order(extracted: str) -> None:
+    """Every seed word appears in `extracted` in order (other words may come between)."""
+    got = words(extracted)
+    position = 0
+    for index, want in enumerate(seed_words()):
+        try:
+            position = got.index(want, position) + 1
+        except ValueError:
+            raise AssertionError(f"seed word {index} {want!r} missing after position {position}")

@@ -1,0 +1,183 @@
+"""Reader: the canonical source loads into the model; each class of bad input gives one located error."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from conftest import MINIMAL
+from statementpress.errors import SourceError
+from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text
+from statementpress.reader import load, parse
+
+
+def test_canonical_source_structure(statement):
+    meta = statement.meta
+    assert meta.id == "ca-china-fm-2020-07-16"
+    assert meta.lang == "ru"
+    assert meta.kind == "Совместное заявление"
+    assert meta.title == ("встречи министров иностранных дел", "«Центральная Азия - Китай»")
+    assert meta.subtitle == "в формате видеоконференции"
+    assert meta.date == datetime.date(2020, 7, 16)
+    assert [a.number for a in statement.articles] == [1, 2, 3, 4, 5, 6]
+    assert [len(a.paragraphs) for a in statement.articles] == [1, 2, 8, 2, 1, 2]
+    assert len(statement.preamble) == 2
+    assert [s.name for s in statement.signatories] == [
+        "Ван И", "М.Б.Тлеуберди", "Ч.А.Айдарбеков", "С.Мухриддин", "Р.О.Мередов", "А.Х.Камилов",
+    ]
+    assert statement.signatories[4].title == "Вице-премьер, Министр иностранных дел Туркменистана"
+    assert len(statement.notes) >= 5
+    assert [n.number for n in statement.notes] == list(range(1, len(statement.notes) + 1))
+
+
+def test_minimal_source_model(write_source):
+    st = load(write_source())
+    assert st.meta.title == ("министров", "иностранных дел")
+    assert st.preamble[0].content[0] == Text("Преамбула заявления")
+    first, second = st.articles
+    assert isinstance(first.blocks[2], SubList) and not first.blocks[2].ordered
+    assert [i.paragraphs[0].content[0].text for i in first.blocks[2].items] == [
+        "подпункт один;", "подпункт два.",
+    ]
+    refs = [n for n in second.paragraphs[0].content if isinstance(n, NoteRef)]
+    # Notes are numbered by first call; a second call of note "a" keeps its number.
+    assert [(r.key, r.number, r.occurrence) for r in refs] == [("b", 2, 1), ("a", 1, 2)]
+    assert st.notes[1].paragraphs[0].content[1] == Emphasis((Text("примечание"),))
+    assert st.source.data == MINIMAL.encode()
+
+
+def test_emphasis_strong_and_hard_break(write_source):
+    text = MINIMAL.replace("Первая статья.", "*Первая* **статья**  \nдалее.")
+    para = load(write_source(text)).articles[0].paragraphs[0]
+    kinds = [type(n).__name__ for n in para.content]
+    assert kinds == ["Emphasis", "Text", "Strong", "LineBreak", "Text"]
+
+
+def test_ordered_sub_items_are_numbered(write_source):
+    text = MINIMAL.replace("   - подпункт один;\n   - подпункт два.", "   1) один;\n   2) два.")
+    sub = load(write_source(text)).articles[0].sublists[0]
+    assert sub.ordered and [i.number for i in sub.items] == [1, 2]
+
+
+def test_closing_paragraph_after_articles(write_source):
+    text = MINIMAL.replace("[^a]: Первое", "Заключительный абзац.\n\n[^a]: Первое")
+    st = load(write_source(text))
+    assert st.closing == (Paragraph((Text("Заключительный абзац."),)),)
+
+
+def test_crlf_and_bom_are_accepted(write_source):
+    raw = ("\ufeff" + MINIMAL).replace("\n", "\r\n").encode()
+    assert load(write_source(raw=raw)).meta.id == "test-statement"
+
+
+def errors_of(path) -> list[str]:
+    with pytest.raises(SourceError) as info:
+        load(path)
+    return str(info.value.format_message()).splitlines()
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+CASES = [
+    # name, transform of MINIMAL, expected line (needle or number), expected message part
+    ("missing front matter", lambda t: t.split("---\n", 2)[2], 1, "missing front matter"),
+    ("unclosed front matter", lambda t: t.replace("---\n\nПреамбула", "\nПреамбула"), 1,
+     "never closed"),
+    ("yaml syntax", lambda t: t.replace("lang: ru", "lang: [ru"), "kind:",
+     "while parsing a flow sequence on line 3"),
+    ("missing key", lambda t: t.replace("lang: ru\n", ""), 1, "missing required front matter key 'lang'"),
+    ("unknown key", lambda t: t.replace("kind:", "knid:"), "knid:", "did you mean 'kind'"),
+    ("wrong type", lambda t: t.replace("kind: Совместное заявление", "kind: [a, b]"), "kind:",
+     "'kind' must be text"),
+    ("number as title", lambda t: t.replace("title: |\n  министров\n  иностранных дел",
+                                            "title: 2021"), "title:", "put the value in quotes"),
+    ("invalid date", lambda t: t.replace("2021-05-12", "2021-02-30"), "date:", "invalid date"),
+    ("date format", lambda t: t.replace("2021-05-12", "12.05.2021"), "date:", "YYYY-MM-DD"),
+    ("id separator", lambda t: t.replace("id: test-statement", "id: ../etc/x"), "id:",
+     "path separators"),
+    ("id upper case", lambda t: t.replace("id: test-statement", "id: Test"), "id:", "lower case"),
+    ("bad lang", lambda t: t.replace("lang: ru", "lang: русский"), "lang:", "BCP 47"),
+    ("no signatories", lambda t: t.split("signatories:")[0] + "signatories: []\n---\n\nТекст.\n\n1. Статья.\n",
+     "signatories:", "at least one"),
+    ("signatory without title", lambda t: t.replace("    title: Министр\n    party: Сторона А\n",
+                                                    "    party: Сторона А\n"),
+     "И.И. Иванов", "signatory is missing 'title'"),
+    ("unknown signatory key", lambda t: t.replace("party: Сторона А", "partty: Сторона А"),
+     "partty", "unknown signatory key 'partty'"),
+    ("unknown layout", lambda t: t.replace("lang: ru", "lang: ru\nlayout: fancy"), "layout:",
+     "unknown layout 'fancy'"),
+    ("empty body", lambda t: t.split("\nПреамбула")[0] + "\n", "---\n\n", "the body is empty"),
+    ("control character", lambda t: t.replace("Первая статья", "Первая\x07статья"),
+     "Первая", "control character U+0007"),
+    ("reference without definition", lambda t: t.replace("Вторая статья[^b]", "Вторая статья[^c]"),
+     "Вторая статья", "[^c] has no definition"),
+    ("definition without reference", lambda t: t + "\n[^unused]: Лишнее.\n", "[^unused]",
+     "never referenced"),
+    ("duplicate definition", lambda t: t + "\n[^b]: Ещё раз.\n", "Ещё раз", "defined twice"),
+    ("raw html inline", lambda t: t.replace("Первая статья", "Первая <b>статья</b>"), "<b>",
+     "raw HTML is not allowed"),
+    ("raw html block", lambda t: t.replace("2. Вторая", "<div>x</div>\n\n2. Вторая"), "<div>",
+     "raw HTML is not allowed"),
+    ("link", lambda t: t.replace("Первая статья", "[Первая](secret.txt) статья"),
+     "[Первая]", "links are not part"),
+    ("image", lambda t: t.replace("Первая статья", "![x](secret.png) статья"), "![x]",
+     "images are not part"),
+    ("heading", lambda t: t.replace("Преамбула заявления", "# Заголовок\n\nПреамбула"),
+     "# Заголовок", "headings are not part"),
+    ("article numbers out of order", lambda t: t.replace("2. Вторая", "3. Вторая"), "3. Вторая",
+     "article number 3 where 2 is expected"),
+    ("no articles", lambda t: t.replace("1. Первая", "Первая").replace("2. Вторая", "Вторая")
+     .replace("   - подпункт один;\n   - подпункт два.\n", ""), "---\n\n", "no articles found"),
+]
+
+
+@pytest.mark.parametrize("name, transform, where, message", CASES, ids=[c[0] for c in CASES])
+def test_each_error_class_is_located(write_source, name, transform, where, message):
+    text = transform(MINIMAL)
+    path = write_source(text)
+    lines = errors_of(path)
+    assert any(message in line for line in lines), lines
+    hit = next(line for line in lines if message in line)
+    if isinstance(where, int):
+        expected_line = where
+    elif where == "---\n\n":  # the first line of the body
+        expected_line = text[: text.rindex("---\n")].count("\n") + 2
+    else:
+        expected_line = line_of(text, where)
+    prefix = f"{path}:{expected_line}:"
+    assert hit.startswith(prefix), (hit, prefix)
+    assert ": error: " in hit
+
+
+def test_all_problems_of_a_file_are_reported_at_once(write_source):
+    text = (MINIMAL.replace("lang: ru", "lang: 12x").replace("kind:", "knid:")
+            .replace("Вторая статья[^b]", "Вторая статья[^zz]"))
+    lines = errors_of(write_source(text))
+    assert len(lines) >= 4  # bad lang, unknown key, missing definition, unused [^b]
+    assert all(": error: " in line for line in lines)
+
+
+def test_not_utf8(write_source):
+    raw = MINIMAL.encode("utf-8").replace("Первая".encode(), "Первая".encode("cp1251"))
+    path = write_source(raw=raw)
+    (line,) = errors_of(path)
+    assert line.startswith(f"{path}:{line_of(MINIMAL, 'Первая статья')}:")
+    assert "not valid UTF-8" in line
+
+
+def test_unreadable_file(tmp_path):
+    (line,) = errors_of(tmp_path / "missing.md")
+    assert line.startswith(f"{tmp_path / 'missing.md'}:1:1: error: cannot read the file")
+
+
+def test_unsafe_link_scheme_is_kept_as_literal_text(write_source):
+    text = MINIMAL.replace("Первая статья", "[Первая](file:///etc/passwd) статья")
+    para = load(write_source(text)).articles[0].paragraphs[0]
+    assert para.content == (Text("[Первая](file:///etc/passwd) статья."),)
+
+
+def test_parse_from_bytes():
+    assert parse(MINIMAL.encode(), "inline.md").meta.date == datetime.date(2021, 5, 12)
