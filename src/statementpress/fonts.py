@@ -1,0 +1,124 @@
+"""Fonts: the layout's face for a language, its files from a PyPI font package, and coverage checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from statementpress.errors import BuildError, LayoutError
+from statementpress.layout import Layout
+from statementpress.model import Statement
+
+STYLES = ("regular", "bold", "italic", "bold_italic")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """A font family chosen for one language: its files by style and its layout key."""
+
+    family: str
+    key: str
+    files: dict[str, Path]
+    hyphenate_character: str
+    hyphenate: bool
+
+    @property
+    def regular(self) -> Path:
+        """The upright regular face, which every family has."""
+        return self.files["regular"]
+
+
+def _primary(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+def face_for(layout: Layout, lang: str) -> FontFace:
+    """The face `[fonts.<lang>]` of the layout, else `[fonts.default]`.
+
+    Font files come from the PyPI package named by `package` (its `files/` folder), never
+    from fonts installed on the machine, so every machine renders the same.
+    """
+    fonts = layout.get("fonts")
+    key = _primary(lang) if _primary(lang) in fonts else "default"
+    if key not in fonts:
+        raise LayoutError(f"layout {layout.name!r} has no [fonts.default] and no [fonts.{key}]")
+    spec = fonts[key]
+    where = f"layout {layout.name!r}, [fonts.{key}]"
+    try:
+        package = spec["package"]
+        family = spec["family"]
+    except KeyError as exc:
+        raise LayoutError(f"{where}: missing {exc.args[0]!r}") from None
+    try:
+        root = files(package)
+    except ModuleNotFoundError:
+        raise LayoutError(
+            f"{where}: font package {package!r} is not installed; add it to the project's "
+            "dependencies (pip install it)"
+        ) from None
+    paths: dict[str, Path] = {}
+    for style in STYLES:
+        name = spec.get(style)
+        if name is None:
+            continue
+        path = Path(str(root.joinpath("files", name)))
+        if not path.is_file():
+            raise LayoutError(f"{where}: {style} = {name!r} is not in package {package!r}")
+        paths[style] = path
+    if "regular" not in paths:
+        raise LayoutError(f"{where}: the 'regular' face is required")
+    return FontFace(
+        family=family,
+        key=f"fonts.{key}",
+        files=paths,
+        hyphenate_character=spec.get("hyphenate_character", "-"),
+        hyphenate=spec.get("hyphenate", True),
+    )
+
+
+@lru_cache(maxsize=16)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def statement_text(statement: Statement) -> str:
+    """Every character an edition of the statement prints (text, titles, names, notes)."""
+    from statementpress.model import plain_text
+
+    m = statement.meta
+    parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
+    paragraphs = list(statement.preamble) + list(statement.closing)
+    for article in statement.articles:
+        for block in article.blocks:
+            if hasattr(block, "items"):
+                paragraphs.extend(p for item in block.items for p in item.paragraphs)
+            else:
+                paragraphs.append(block)
+    paragraphs.extend(p for note in statement.notes for p in note.paragraphs)
+    parts.extend(plain_text(p) for p in paragraphs)
+    parts.extend(f"{s.name} {s.title} {s.party or ''}" for s in statement.signatories)
+    return " ".join(parts)
+
+
+def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
+    """Fail the build, naming the language and the layout key, if the face lacks a character.
+
+    This is what keeps tofu boxes and silent fallbacks to a system font out of the editions.
+    """
+    cmap = _cmap(face.regular)
+    text = statement_text(statement) + extra
+    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+    if missing:
+        lang = statement.meta.lang
+        shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:8])
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        raise BuildError(
+            f"{statement.source.path}: the face {face.family!r} ([{face.key}] of the layout) "
+            f"has no glyph for {shown}{more} used by this {lang!r} statement; set a face "
+            f"that covers the language in [fonts.{_primary(lang)}] of layout.toml"
+        )
