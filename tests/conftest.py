@@ -62,7 +62,8 @@ def write_source(tmp_path):
 
 @pytest.fixture(scope="session")
 def statement():
-    """The canonical statement, loaded once."""
+    """The canonical statement as writers receive it (loaded and typeset), once per session."""
     from statementpress import load
+    from statementpress.builder import prepare
 
-    return load(SOURCE)
+    return prepare(load(SOURCE))

@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, SOURCE
 from statementpress.errors import SourceError
 from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text
 from statementpress.reader import load, parse
 
 
-def test_canonical_source_structure(statement):
+def test_canonical_source_structure():
+    statement = load(SOURCE)  # as read, before typography
     meta = statement.meta
     assert meta.id == "ca-china-fm-2020-07-16"
     assert meta.lang == "ru"
@@ -177,6 +178,18 @@ def test_unsafe_link_scheme_is_kept_as_literal_text(write_source):
     text = MINIMAL.replace("Первая статья", "[Первая](file:///etc/passwd) статья")
     para = load(write_source(text)).articles[0].paragraphs[0]
     assert para.content == (Text("[Первая](file:///etc/passwd) статья."),)
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("false", False)])
+def test_authoritative_flag(write_source, value, expected):
+    text = MINIMAL.replace("lang: ru", f"lang: ru\nauthoritative: {value}")
+    assert load(write_source(text)).meta.authoritative is expected
+
+
+def test_authoritative_must_be_boolean(write_source):
+    path = write_source(MINIMAL.replace("lang: ru", "lang: ru\nauthoritative: yes please"))
+    (line,) = errors_of(path)
+    assert line.startswith(f"{path}:4:16: error: 'authoritative' must be true or false")
 
 
 def test_parse_from_bytes():

@@ -43,16 +43,48 @@ def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
             problems.extend(exc.diagnostics)
     if problems:
         raise SourceError(problems)
-    seen: dict[tuple[str, str], str] = {}
-    for st in statements:
-        key = (st.meta.id, st.meta.lang)
-        if key in seen:
-            raise BuildError(
-                f"{st.source.path}: id {st.meta.id!r} in language {st.meta.lang!r} is also used "
-                f"by {seen[key]}; each source needs its own id (or another lang)"
-            )
-        seen[key] = st.source.path
+    _check_translations(statements)
     return statements
+
+
+def _check_translations(statements: Sequence[Statement]) -> None:
+    """Sources sharing an id are translations: one per language, at most one authoritative."""
+    by_id: dict[str, list[Statement]] = {}
+    for st in statements:
+        group = by_id.setdefault(st.meta.id, [])
+        for other in group:
+            if other.meta.lang == st.meta.lang:
+                raise BuildError(
+                    f"{st.source.path}: id {st.meta.id!r} in language {st.meta.lang!r} is also "
+                    f"used by {other.source.path}; each source needs its own id (or another lang)"
+                )
+        group.append(st)
+    for statement_id, group in by_id.items():
+        marked = [st.source.path for st in group if st.meta.authoritative]
+        if len(marked) > 1:
+            raise BuildError(
+                f"{', '.join(marked)}: more than one language of {statement_id!r} is marked "
+                "authoritative; keep 'authoritative: true' in one of them"
+            )
+        counts = {(len(st.articles), len(st.signatories)) for st in group}
+        if len(counts) > 1:
+            log.warning(
+                "translations of %r differ in their number of articles or signatories: %s",
+                statement_id,
+                ", ".join(f"{st.meta.lang}: {len(st.articles)} articles, "
+                          f"{len(st.signatories)} signatories" for st in group),
+            )
+
+
+def prepare(statement: Statement) -> Statement:
+    """The statement as writers receive it: typeset by the rules of its language."""
+    from statementpress import typography
+    from statementpress.dates import has_national_style
+
+    if not has_national_style(statement.meta.lang):
+        log.warning("%s: dates in %r are printed in ISO 8601 form (its national date style "
+                    "is not implemented)", statement.source.path, statement.meta.lang)
+    return typography.apply(statement)
 
 
 def resolve_formats(formats: Iterable[str] = ()) -> list[str]:
@@ -97,7 +129,7 @@ def build(
     `layout` overrides the layout named in each source; `on_written` is called per edition.
     """
     names = resolve_formats(formats)
-    statements = load_all(sources)
+    statements = [prepare(st) for st in load_all(sources)]
     cache: dict[str, layouts.Layout] = {}
     written: list[Path] = []
     for st in statements:

@@ -15,9 +15,11 @@ _EN_MONTHS = (
 )
 
 
-def format_date(date: datetime.date, lang: str) -> str:
-    """The date as the language's official documents print it; ISO 8601 where no style is known."""
-    primary = lang.split("-")[0].lower()
+# Languages of the region whose national word form is not implemented yet: ISO 8601 is printed.
+ISO_ONLY = ("kk", "ky", "tg", "tk", "uz")
+
+
+def _plain(date: datetime.date, primary: str) -> str:
     if primary == "ru":
         return f"{date.day} {_RU_MONTHS[date.month - 1]} {date.year} г."
     if primary == "en":
@@ -25,3 +27,20 @@ def format_date(date: datetime.date, lang: str) -> str:
     if primary == "zh":
         return f"{date.year}年{date.month}月{date.day}日"
     return date.isoformat()
+
+
+def has_national_style(lang: str) -> bool:
+    """Whether dates of this language are printed in a national word form (else ISO 8601)."""
+    return lang.split("-")[0].lower() in ("ru", "en", "zh")
+
+
+def format_date(date: datetime.date, lang: str) -> str:
+    """The date as the language's official documents print it, typeset so it never breaks.
+
+    ru "16 июля 2020 г.", en "9 March 2031", zh "2030年5月20日"; other languages
+    (kk, ky, tg, tk, uz among them) get ISO 8601, "2020-07-16".
+    """
+    from statementpress.typography import typeset
+
+    primary = lang.split("-")[0].lower()
+    return typeset(_plain(date, primary), lang)

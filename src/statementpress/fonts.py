@@ -63,7 +63,7 @@ def face_for(layout: Layout, lang: str) -> FontFace:
         name = spec.get(style)
         if name is None:
             continue
-        path = Path(str(root.joinpath("files", name)))
+        path = Path(str(root.joinpath(spec.get("dir", "files"), name)))
         if not path.is_file():
             raise LayoutError(f"{where}: {style} = {name!r} is not in package {package!r}")
         paths[style] = path

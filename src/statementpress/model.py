@@ -125,6 +125,8 @@ class Meta:
     subtitle: str | None = None
     place: str | None = None
     layout: str = "official"
+    # Marks the language version that prevails among translations of one statement.
+    authoritative: bool = False
 
     @property
     def title_text(self) -> str:

@@ -35,7 +35,7 @@ from statementpress.model import (
 )
 
 REQUIRED_KEYS = ("id", "lang", "title", "date", "signatories")
-OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout")
+OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SIGNATORY_KEYS = ("name", "title", "party")
 
@@ -204,6 +204,8 @@ class _Reader:
                 meta_values[key] = fields.text(values[key], key)
         if "layout" in values:
             meta_values["layout"] = fields.layout_name(values["layout"])
+        if "authoritative" in values:
+            meta_values["authoritative"] = fields.boolean(values["authoritative"], "authoritative")
         signatories = fields.signatories(values["signatories"]) if "signatories" in values else ()
 
         if any(meta_values.get(k) is None for k in ("id", "lang", "title", "date")):
@@ -269,6 +271,15 @@ class _Fields:
             self.at(node, f"{key!r} is empty; give it a value or remove the key")
             return None
         return raw.strip("\n")
+
+    def boolean(self, node: Any, key: str) -> bool | None:
+        raw = self.scalar(node, key, "true or false")
+        if raw is None:
+            return None
+        if node.style is None and raw in ("true", "false"):
+            return raw == "true"
+        self.at(node, f"{key!r} must be true or false, not {raw!r}")
+        return None
 
     def identifier(self, node: Any) -> str | None:
         raw = self.text(node, "id")

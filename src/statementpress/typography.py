@@ -1,0 +1,230 @@
+"""Typography pass: per-language rules (data tables) that change only spaces and dashes in the model.
+
+Each rule is a regular expression and its replacement, with an example that the tests run.
+The pass sits between the reader and the writers, so every edition gets the same text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from statementpress.model import (
+    Article,
+    Emphasis,
+    Meta,
+    Note,
+    Paragraph,
+    Signatory,
+    Statement,
+    Strong,
+    SubItem,
+    SubList,
+    Text,
+)
+
+NBSP = "\u00a0"  # no-break space
+NNBSP = "\u202f"  # narrow no-break space, between initials
+EM_DASH = "\u2014"
+EN_DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One typesetting rule: `pattern` is replaced by `replacement` everywhere in the text."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str
+    example: str
+    expected: str
+
+
+def _rule(name: str, pattern: str, replacement: str, example: str, expected: str) -> Rule:
+    return Rule(name, re.compile(pattern), replacement, example, expected)
+
+
+# Words of one or two letters that must not end a line in Russian: prepositions,
+# conjunctions and particles are bound to the word after them.
+RU_SHORT_WORDS = (
+    "в во с со к ко у о об от до из за на по не ни но да и а я то"
+).split()
+RU_ENCLITICS = ("же", "ли", "бы", "ль", "ж", "б")
+RU_MONTHS = (
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+).split()
+EN_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+_WORD_START = r"(?<![\w\-\u00ad])"
+_SPACE = r"[ \t\u00a0]+"
+_UPPER_INITIAL = r"[A-ZА-ЯЁ]\."
+
+
+def _alternation(words: tuple[str, ...] | list[str], capitalise: bool = True) -> str:
+    forms = set(words)
+    if capitalise:
+        forms |= {w[:1].upper() + w[1:] for w in words}
+    return "|".join(sorted(forms, key=lambda w: (-len(w), w)))
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "ru": (
+        _rule(
+            "spaced hyphen is a dash",
+            rf"(?<=\S)[ \t\u00a0]+[-\u2013\u2014][ \t]+(?=\S)",
+            f"{NBSP}{EM_DASH} ",
+            "Азия - Китай",
+            f"Азия{NBSP}{EM_DASH} Китай",
+        ),
+        _rule(
+            "date stays on one line",
+            rf"\b(\d{{1,2}}){_SPACE}({_alternation(RU_MONTHS, False)}){_SPACE}(\d{{4}})\b",
+            rf"\1{NBSP}\2{NBSP}\3",
+            "16 июля 2020 г.",
+            f"16{NBSP}июля{NBSP}2020{NBSP}г.",
+        ),
+        _rule(
+            "year and its abbreviation",
+            rf"(\d){_SPACE}(гг?\.)",
+            rf"\1{NBSP}\2",
+            "в 1992 г.",
+            f"в{NBSP}1992{NBSP}г.",
+        ),
+        _rule(
+            "number sign binds to its number",
+            r"№[ \t\u00a0]*(?=\d)",
+            f"№{NBSP}",
+            "№5",
+            f"№{NBSP}5",
+        ),
+        _rule(
+            "initials keep together",
+            rf"({_UPPER_INITIAL})[ \t\u00a0]+(?={_UPPER_INITIAL})",
+            rf"\1{NNBSP}",
+            "М. Б. Тлеуберди",
+            f"М.{NNBSP}Б.{NBSP}Тлеуберди",
+        ),
+        _rule(
+            "initials keep to the surname",
+            rf"({_UPPER_INITIAL})[ \t\u00a0]+(?=[А-ЯЁA-Z][а-яёa-z])",
+            rf"\1{NBSP}",
+            "М.Б. Тлеуберди",
+            f"М.Б.{NBSP}Тлеуберди",
+        ),
+        _rule(
+            "short word binds to the next",
+            rf"{_WORD_START}({_alternation(RU_SHORT_WORDS)})[ \t]+",
+            rf"\1{NBSP}",
+            "встреча в формате и в целях",
+            f"встреча в{NBSP}формате и{NBSP}в{NBSP}целях",
+        ),
+        _rule(
+            "one-letter word before punctuation binds to the word before",
+            r"(?<=\w)[ \t]+([А-ЯЁA-Zа-яё])(?=[,.;:!?)»])",
+            rf"{NBSP}\1",
+            "Ван И, Министр",
+            f"Ван{NBSP}И, Министр",
+        ),
+        _rule(
+            "particle binds to the word before",
+            rf"(?<=\w)[ \t]+({_alternation(RU_ENCLITICS, False)})(?![\w\-])",
+            rf"{NBSP}\1",
+            "так же как бы он",
+            f"так{NBSP}же как{NBSP}бы он",
+        ),
+    ),
+    "en": (
+        _rule(
+            "date stays on one line",
+            rf"\b(\d{{1,2}}){_SPACE}({_alternation(EN_MONTHS, False)}){_SPACE}(\d{{4}})\b",
+            rf"\1{NBSP}\2{NBSP}\3",
+            "on 9 March 2031",
+            f"on 9{NBSP}March{NBSP}2031",
+        ),
+        _rule(
+            "month and day stay together",
+            rf"\b({_alternation(EN_MONTHS, False)}){_SPACE}(\d{{1,2}}),?{_SPACE}?(?=\d{{4}})",
+            rf"\1{NBSP}\2, ",
+            "March 9, 2031",
+            f"March{NBSP}9, 2031",
+        ),
+        _rule(
+            "initials keep to the surname",
+            rf"\b([A-Z]\.)[ \t]+(?=[A-Z][a-z])",
+            rf"\1{NBSP}",
+            "J. Smith and A.B. Jones",
+            f"J.{NBSP}Smith and A.B.{NBSP}Jones",
+        ),
+        _rule(
+            "spaced hyphen is a dash",
+            rf"(?<=\S)[ \t\u00a0]+[-\u2013][ \t]+(?=\S)",
+            f"{NBSP}{EN_DASH} ",
+            "Central Asia - China",
+            f"Central Asia{NBSP}{EN_DASH} China",
+        ),
+    ),
+}
+
+
+def rules_for(lang: str) -> tuple[Rule, ...]:
+    """The rule table of a BCP 47 tag's primary language (none for languages without one)."""
+    return RULES.get(lang.split("-")[0].lower(), ())
+
+
+def typeset(text: str, lang: str) -> str:
+    """Apply the language's rules to one string."""
+    for rule in rules_for(lang):
+        text = rule.pattern.sub(rule.replacement, text)
+    return text
+
+
+def apply(statement: Statement) -> Statement:
+    """The statement with every text typeset for its language (metadata, body, notes, names)."""
+    lang = statement.meta.lang
+    if not rules_for(lang):
+        return statement
+
+    def t(value: str | None) -> str | None:
+        return None if value is None else typeset(value, lang)
+
+    def inlines(nodes):
+        out = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(Text(typeset(node.text, lang)))
+            elif isinstance(node, (Emphasis, Strong)):
+                out.append(type(node)(inlines(node.children)))
+            else:
+                out.append(node)
+        return tuple(out)
+
+    def paras(items: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+        return tuple(Paragraph(inlines(p.content)) for p in items)
+
+    def block(b):
+        if isinstance(b, SubList):
+            return SubList(b.ordered, tuple(SubItem(i.number, paras(i.paragraphs)) for i in b.items))
+        return Paragraph(inlines(b.content))
+
+    m = statement.meta
+    meta: Meta = dataclasses.replace(
+        m,
+        title=tuple(typeset(line, lang) for line in m.title),
+        kind=t(m.kind),
+        subtitle=t(m.subtitle),
+        place=t(m.place),
+    )
+    return dataclasses.replace(
+        statement,
+        meta=meta,
+        preamble=paras(statement.preamble),
+        articles=tuple(Article(a.number, tuple(block(b) for b in a.blocks))
+                       for a in statement.articles),
+        closing=paras(statement.closing),
+        signatories=tuple(Signatory(typeset(s.name, lang), typeset(s.title, lang), t(s.party))
+                          for s in statement.signatories),
+        notes=tuple(Note(n.key, n.number, paras(n.paragraphs)) for n in statement.notes),
+    )
