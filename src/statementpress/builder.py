@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from statementpress import fonts
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, SourceError, StatementpressError
 from statementpress.model import Statement
@@ -131,20 +132,23 @@ def build(
     names = resolve_formats(formats)
     statements = [prepare(st) for st in load_all(sources)]
     cache: dict[str, layouts.Layout] = {}
-    written: list[Path] = []
     for st in statements:
         name = layout or st.meta.layout
         if name not in cache:
             cache[name] = layouts.load(name)
-        folder = Path(out) / st.meta.id
-        for fmt in names:
-            writer = WRITERS[fmt]
-            dest = folder / edition_name(st, writer)
+        # Before anything is written: a language the layout has no face for stops the build.
+        fonts.check_coverage(fonts.face_for(cache[name], st.meta.lang), st)
+    written: list[Path] = []
+    # Format by format, so that each HTML page (written last) finds every other edition of
+    # its statement, translations included, beside it.
+    for fmt in names:
+        writer = WRITERS[fmt]
+        for st in statements:
+            name = layout or st.meta.layout
+            dest = Path(out) / st.meta.id / edition_name(st, writer)
             log.debug("writing %s", dest)
             try:
-                write_atomically(
-                    lambda tmp, w=writer: w.write(st, cache[name], tmp), dest
-                )
+                write_atomically(lambda tmp, w=writer, s=st: w.write(s, cache[name], tmp), dest)
             except StatementpressError:
                 raise
             except OSError as exc:

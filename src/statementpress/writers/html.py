@@ -48,21 +48,29 @@ def _human_size(size: int) -> str:
 
 
 def _editions(statement: Statement, folder: Path) -> list[dict[str, str]]:
-    """Links to the other editions of the statement already written beside the page."""
-    from statementpress.writers import WRITERS, edition_name
+    """Links to the editions of the statement already written beside the page.
+
+    Editions of every language of the statement are listed (translations share its id);
+    each label names its language when there is more than one.
+    """
+    from statementpress.writers import WRITERS
 
     found = []
     for writer in WRITERS.values():
         if writer.name == "html":
             continue
-        name = edition_name(statement, writer)
-        if (folder / name).is_file():
+        for path in sorted(folder.glob(f"{statement.meta.id}.*.{writer.extension}")):
+            lang = path.name[len(statement.meta.id) + 1: -len(writer.extension) - 1]
             found.append({
-                "href": name,
+                "href": path.name,
                 "label": writer.label,
+                "lang": lang,
                 "media_type": writer.media_type,
-                "size": _human_size((folder / name).stat().st_size),
+                "size": _human_size(path.stat().st_size),
             })
+    if len({e["lang"] for e in found}) > 1:
+        for e in found:
+            e["label"] = f"{e['label']} ({e['lang']})"
     return found
 
 
