@@ -58,3 +58,11 @@ def test_canonical_statement_has_no_breakable_short_words(statement):
             assert not re.search(rf"(?<![\w-])({short}) ", text, re.IGNORECASE), text[:80]
     assert statement.signatories[1].name == "М.Б.Тлеуберди"
     assert statement.meta.title[1] == f"«Центральная Азия{NBSP}— Китай»"
+
+
+def test_every_rule_is_documented():
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "typography.md").read_text(encoding="utf-8")
+    for lang, rule in ALL_RULES:
+        assert f"| {rule.name} |" in doc, (lang, rule.name)
