@@ -172,6 +172,7 @@ def test_pdfa3b_identification(reader):
     xmp = reader.xmp_metadata.stream.get_data().decode()
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
     assert "<xmp:CreatorTool>statementpress" in xmp
+    assert reader.xmp_metadata.dc_language == ["ru"]
     assert reader.pdf_header == "%PDF-1.7"
 
 

@@ -150,17 +150,32 @@ def _metadata(document: Any, statement: Statement) -> None:
     meta.attachments = []
 
 
-def _unique_associated_files(document: Any, pdf: Any) -> None:
-    """List each associated file once in the catalog's /AF.
+def _finish(document: Any, pdf: Any) -> None:
+    """Last touches on WeasyPrint's PDF objects before the file is written.
 
-    WeasyPrint's PDF/A-3 step adds an attachment to /AF both from the embedded files
-    and from its file specification, so the same reference would be there twice.
+    WeasyPrint's PDF/A-3 step lists an attachment in /AF twice (from the embedded files and
+    from its file specification): keep each once. The language is only in the catalog's
+    /Lang; add it to the XMP packet too (dc:language), where archives and `pdfinfo -meta`
+    read it.
     """
     import pydyf
+    from xml.sax.saxutils import escape
 
     files = pdf.catalog.get("AF")
     if files:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(files))
+    reference = pdf.catalog.get("Metadata")
+    if reference and document.metadata.lang:
+        stream = pdf.objects[int(reference.split()[0])]
+        language = (
+            '<rdf:Description rdf:about=""><dc:language><rdf:Bag><rdf:li>'
+            f"{escape(document.metadata.lang)}</rdf:li></rdf:Bag></dc:language>"
+            "</rdf:Description></rdf:RDF>"
+        ).encode()
+        stream.stream = [
+            part.replace(b"</rdf:RDF>", language, 1) if isinstance(part, bytes) else part
+            for part in stream.stream
+        ]
 
 
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
@@ -202,6 +217,6 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
         pdf_tags=bool(layout.get("pdf.tags")),
         pdf_identifier=identifier.encode(),
         attachments=[source],
-        finisher=_unique_associated_files,
+        finisher=_finish,
     )
     return dest
