@@ -34,6 +34,7 @@ class Writer:
 # Build order matters only for the HTML page, which lists the editions already beside it:
 # the other writers come before "html".
 WRITERS: dict[str, Writer] = {
+    "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf"),
     "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 

@@ -1,0 +1,269 @@
+"""PDF edition: page geometry, text, fonts, metadata, PDF/A with its source, footnotes, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import SOURCE
+from parity import assert_words_in_order, seed_words, words
+from statementpress import __version__, layout
+from statementpress.model import plain_text
+from statementpress.reproducible import build_time
+from statementpress.writers import pdf as pdf_writer
+
+MM = 72 / 25.4
+PUNCTUATION = ",.:;«»()"
+
+
+@pytest.fixture(scope="session")
+def built(statement, tmp_path_factory):
+    """The official PDF, built once for the session."""
+    dest = tmp_path_factory.mktemp("pdf") / "official.pdf"
+    return pdf_writer.write(statement, layout.load("official"), dest)
+
+
+@pytest.fixture(scope="session")
+def reader(built):
+    return PdfReader(built)
+
+
+@pytest.fixture(scope="session")
+def page_texts(reader):
+    return [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture(scope="session")
+def page_words(built):
+    """Word boxes per page from poppler: [(text, x0, y0, x1, y1)], y from the top edge."""
+    out = subprocess.run(["pdftotext", "-bbox", str(built), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = []
+    for chunk in out.split("<page ")[1:]:
+        pages.append([
+            (text, float(x0), float(y0), float(x1), float(y1))
+            for x0, y0, x1, y1, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r"([^<]*)</word>", chunk)
+        ])
+    return pages
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space (justified lines come out with wide gaps)."""
+    return " ".join(text.split())
+
+
+def normalise(text: str, vocabulary: set[str]) -> str:
+    """Undo what typesetting does to words: line-end hyphenation, capitals, note calls.
+
+    A line ending in '-' is joined to the next line when the joined word is a word of the
+    text (a real hyphen such as 'торгово-экономических' is kept); a word in capitals or
+    with a note number glued to it becomes the text's word when that one exists.
+    """
+    bare = {w.strip(PUNCTUATION) for w in vocabulary}
+    text = re.sub(
+        r"(\S+)-\n(\S+)",
+        lambda m: f"{m[1]}{m[2]}" if f"{m[1]}{m[2]}".strip(PUNCTUATION) in bare
+        else f"{m[1]}-{m[2]}",
+        text,
+    )
+    out = []
+    for word in text.split():
+        if word not in vocabulary:
+            candidates = [re.sub(rf"(?<=.)\d{{{n}}}(?=[{PUNCTUATION}]*$)", "", word)
+                          for n in (1, 2)]
+            if len(word) > 1 and word.isupper():
+                candidates += [word.capitalize(), word.lower()]
+            word = next((c for c in candidates if c in vocabulary), word)
+        out.append(word)
+    return " ".join(out)
+
+
+def test_a4_pages_and_margins(reader, page_words):
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(210 * MM, abs=0.01)
+        assert float(page.mediabox.height) == pytest.approx(297 * MM, abs=0.01)
+    body = [w for page in page_words for w in page if w[4] > 20 * MM]  # below the page number
+    assert min(w[1] for w in body) == pytest.approx(30 * MM, abs=1)  # left 30 mm
+    # Justified lines end at the right margin (10 mm); poppler's word boxes overhang it by
+    # a point or two (the advance of the last glyph), never by more than 3 pt.
+    right = (210 - 10) * MM
+    ends = sorted(w[3] for w in body if w[3] > right - 10)
+    assert len(ends) > 50
+    assert ends[len(ends) // 2] == pytest.approx(right, abs=1.5)
+    assert ends[-1] <= right + 3
+    # Glyph boxes reach a little above the first line box (the face's ascent exceeds the
+    # half-leading); the line itself starts at the 20 mm margin.
+    assert min(w[2] for w in body) >= 20 * MM - 2  # top 20 mm
+    assert max(w[4] for w in body) <= (297 - 20) * MM + 2  # bottom 20 mm
+    # Text runs from the top margin down to near the bottom one on a full page.
+    assert max(w[4] for w in page_words[1]) > (297 - 20 - 10) * MM
+
+
+def test_page_numbers_from_page_two(page_words):
+    centre = (30 + (210 - 10)) / 2 * MM
+    assert not [w for w in page_words[0] if w[4] < 20 * MM]
+    for number, words_on_page in enumerate(page_words[1:], start=2):
+        top = [w for w in words_on_page if w[4] < 20 * MM]
+        assert [w[0] for w in top] == [str(number)]
+        assert (top[0][1] + top[0][3]) / 2 == pytest.approx(centre, abs=1)
+        assert top[0][2] >= 10 * MM - 2  # at least 10 mm from the edge (glyph box)
+
+
+def test_articles_signatories_and_notes_in_text(statement, page_texts):
+    text = squash("\n".join(page_texts))
+    for article in statement.articles:
+        first = plain_text(article.paragraphs[0]).split()[0]
+        assert f"{article.number}. {first}" in text
+    vocabulary = set(seed_words()) | {w for n in statement.notes
+                                      for p in n.paragraphs for w in words(plain_text(p))}
+    flat = normalise("\n".join(page_texts), vocabulary)
+    for signatory in statement.signatories:
+        assert signatory.name in text
+        assert squash(signatory.title) in flat
+    for note in statement.notes:
+        body = squash(" ".join(plain_text(p) for p in note.paragraphs))
+        assert f"{note.number}. {body}" in flat
+
+
+def test_text_parity_with_seed(statement, page_texts):
+    vocabulary = set(seed_words())
+    assert_words_in_order(normalise("\n".join(page_texts), vocabulary))
+
+
+def test_fonts_embedded_subset_and_pt_only(reader, built):
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = str(font["/BaseFont"])
+            assert re.fullmatch(r"/[A-Z]{6}\+PT-Serif(-\w+)?", name), name
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor.get_object(), f"{name} is not embedded"
+            seen.add(name.split("+")[1])
+    assert "PT-Serif" in seen and "PT-Serif-Bold" in seen
+    listing = subprocess.run(["pdffonts", str(built)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert listing and all("PT-Serif" in line and " yes yes " in line for line in listing)
+
+
+def test_metadata(reader, statement):
+    meta = reader.metadata
+    m = statement.meta
+    assert meta.title == m.title_text
+    assert meta.subject == m.full_title
+    assert meta.author == ", ".join(statement.parties)
+    assert m.kind in meta["/Keywords"]
+    assert meta.creator == f"statementpress {__version__}"
+    assert meta.creation_date == build_time(statement) == meta.modification_date
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "ru"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert "/StructTreeRoot" in root
+
+
+def test_pdfa3b_identification(reader):
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "<xmp:CreatorTool>statementpress" in xmp
+    assert reader.xmp_metadata.dc_language == ["ru"]
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def test_outline(reader, statement):
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == [statement.meta.full_title, "Подписи", "Примечания"]
+    articles, notes = [item for item in outline if isinstance(item, list)]
+    assert [a.title for a in articles] == [f"Статья {a.number}" for a in statement.articles]
+    assert [n.title for n in notes] == [f"Примечание {n.number}" for n in statement.notes]
+
+
+def test_source_embedded_byte_for_byte(reader):
+    assert list(reader.attachments) == [SOURCE.name]
+    assert reader.attachments[SOURCE.name] == [SOURCE.read_bytes()]
+    associated = reader.trailer["/Root"]["/AF"]
+    assert len(associated) == 1
+    spec = associated[0].get_object()
+    assert spec["/AFRelationship"] == "/Source" and spec["/UF"] == SOURCE.name
+
+
+def test_two_builds_byte_identical(statement, built, tmp_path):
+    again = pdf_writer.write(statement, layout.load("official"), tmp_path / "again.pdf")
+    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(
+        built.read_bytes()).digest()
+
+
+def test_no_errors_for_qpdf(built):
+    result = subprocess.run(["qpdf", "--check", str(built)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_footnotes_on_the_page_of_their_call(reader, statement, page_texts):
+    names = reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"]
+    targets = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    call_page = {}
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            call_page.setdefault(str(annot.get("/Dest")), index)
+    for note in statement.notes:
+        anchor = f"note-{note.number}"
+        note_page = reader.get_destination_page_number(
+            reader._build_destination(anchor, targets[anchor]))
+        assert call_page[anchor] == note_page, f"note {note.number}"
+        start = " ".join(plain_text(note.paragraphs[0]).split()[:3])
+        assert f"{note.number}. {start}" in squash(page_texts[note_page])
+
+
+def test_signatory_block_whole_on_last_page_with_article_six(statement, page_texts):
+    vocabulary = set(seed_words())
+    last = normalise(page_texts[-1], vocabulary)
+    for signatory in statement.signatories:
+        assert signatory.name in last
+        assert squash(signatory.title) in last
+    # Some of the final article's text comes onto the page with the block.
+    final = plain_text(statement.articles[-1].blocks[-1]).split()
+    assert " ".join(final[-3:]) in last
+    assert last.index(" ".join(final[-3:])) < last.index(statement.signatories[0].name)
+
+
+@pytest.fixture(scope="session")
+def booklet(statement, tmp_path_factory):
+    dest = tmp_path_factory.mktemp("pdf") / "booklet.pdf"
+    return PdfReader(pdf_writer.write(statement, layout.load("booklet"), dest))
+
+
+def test_booklet_a5_with_bleed(booklet):
+    bleed = 3 * MM
+    for page in booklet.pages:
+        trim = [float(v) for v in page.trimbox]
+        media = [float(v) for v in page.mediabox]
+        assert trim[2] - trim[0] == pytest.approx(148 * MM, abs=0.01)
+        assert trim[3] - trim[1] == pytest.approx(210 * MM, abs=0.01)
+        assert media == pytest.approx(
+            [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01)
+        # WeasyPrint puts the BleedBox at most 10 pt outside the trim: all of a 3 mm bleed.
+        assert [float(v) for v in page.bleedbox] == pytest.approx(media, abs=0.01)
+
+
+def test_booklet_inherits_official(booklet):
+    booklet_layout = layout.load("booklet")
+    official = layout.load("official")
+    assert booklet_layout.get("text") == official.get("text")
+    assert booklet_layout.get("page.crop_marks") is True
+    assert booklet.metadata.creator == f"statementpress {__version__}"
+
+
+def test_booklet_keeps_the_block_with_the_last_lines(booklet, statement):
+    # On A5 the block would fit alone on a page: lines of article 6 must come with it.
+    last = squash(booklet.pages[-1].extract_text())
+    assert all(s.name in last for s in statement.signatories)
+    final = plain_text(statement.articles[-1].blocks[-1]).split()
+    assert " ".join(final[-2:]) in last
