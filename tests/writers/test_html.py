@@ -96,3 +96,9 @@ def test_editions_beside_the_page_are_listed(statement, tmp_path, monkeypatch):
     dest = html_writer.write(statement, layout.load("official"), tmp_path / "page.html")
     links = html.parse(str(dest)).getroot().xpath("//nav[@class='editions']//a")
     assert [a.get("href") for a in links] == ["ca-china-fm-2020-07-16.ru.pdf"]
+
+
+def test_inline_stylesheet_is_not_escaped(page):
+    # Inside <style> an HTML parser does not decode entities: quotes must stay quotes.
+    css = html.parse(str(page)).getroot().xpath("string(//style)")
+    assert 'font-family: "PT Serif"' in css and "&#34;" not in css
