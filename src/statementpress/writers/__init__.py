@@ -34,6 +34,11 @@ class Writer:
 # Build order matters only for the HTML page, which lists the editions already beside it:
 # the other writers come before "html".
 WRITERS: dict[str, Writer] = {
+    "docx": Writer(
+        "docx", "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "DOCX", "statementpress.writers.docx",
+    ),
     "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 
