@@ -313,7 +313,7 @@ class _Builder:
         indent = self.num("text.indent_cm") * 10
         align = self.layout.get("text.align")
         tsize = self.num("title.size_pt")
-        P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
+        P, C = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER
 
         self._style(KIND, P, size=tsize, bold=self.layout.get("title.bold"),
                     caps=self.layout.get("title.kind_uppercase"), align="center",
@@ -520,12 +520,28 @@ class _Builder:
         """
         from docx.oxml.ns import qn
 
-        part = self.doc.part.numbering_part
-        if self.reference is None:
-            from docx.oxml import parse_xml
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.oxml import parse_xml
+        from docx.parts.numbering import NumberingPart
 
-            # A fresh part: the template's has sample lists and Mac namespaces.
-            part._element = parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>'.encode("utf-8"))
+        try:
+            part = self.doc.part.part_related_by(RT.NUMBERING)
+        except KeyError:
+            part = None
+        if part is None or self.reference is None:
+            # A fresh part: the template's has sample lists and Mac namespaces (and
+            # python-docx cannot create one where a reference document has none).
+            if part is not None:
+                for rId, rel in list(self.doc.part.rels.items()):
+                    if rel.reltype == RT.NUMBERING:
+                        del self.doc.part.rels[rId]
+            part = NumberingPart(
+                PackURI("/word/numbering.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
+                parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>'.encode("utf-8")),
+                self.doc.part.package)
+            self.doc.part.relate_to(part, RT.NUMBERING)
         numbering = part.element
         ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
         nums = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
@@ -592,7 +608,6 @@ class _Builder:
         numpr.append(_w("ilvl", val=0))
         numpr.append(_w("numId", val=self.article_num))
         _put(ppr, numpr, _PPR_SEQ)
-        self._article_num_from_style = True
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -720,8 +735,7 @@ class _Builder:
         for item in sub.items:
             for k, para in enumerate(item.paragraphs):
                 p = self._para(SUBITEM, para.content)
-                if k == 0:
-                    p.paragraph_format  # noqa: B018 - ensures pPr exists
+                if k == 0:  # further paragraphs of an item align with its text, unnumbered
                     self._num_pr(p, num_id)
 
     def _num_pr(self, p, num_id: int) -> None:
@@ -759,7 +773,7 @@ class _Builder:
         col_w = Mm(width_mm / cols)
         for column in table.columns:
             column.width = col_w
-        for r, (row, group) in enumerate(zip(table.rows, rows)):
+        for r, (row, group) in enumerate(zip(table.rows, rows, strict=True)):
             tr_pr = row._tr.get_or_add_trPr()
             assert isinstance(tr_pr, CT_TrPr)
             tr_pr.append(_w("cantSplit"))
