@@ -428,6 +428,8 @@ def test_reference_docx_styles_and_header_are_used(tmp_path, monkeypatch, statem
     assert doc.styles["Statement Title"].font.size.pt == 20
     assert doc.styles["Statement Preamble"].paragraph_format.first_line_indent is not None
     assert doc.sections[0].header.paragraphs[0].text == "MINISTRY LETTERHEAD"
+    lang = doc.styles.element.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert lang.get(w("val")) == "ru"
     assert [(p.style.name, p.text) for p in doc.paragraphs] == expected_pairs(statement)
     with zipfile.ZipFile(dest) as zf:
         notes = etree.fromstring(zf.read("word/footnotes.xml"))
@@ -480,6 +482,14 @@ def test_libreoffice_renders_it_on_the_expected_pages(rendered, statement, tmp_p
     if "pdf" in WRITERS:  # our own PDF edition, when it is built beside this one
         own = WRITERS["pdf"].write(statement, layout.load("official"), tmp_path / "own.pdf")
         assert abs(page_count(own) - pages) <= 1
+
+
+def test_libreoffice_uses_the_embedded_font(rendered):
+    # PT Serif is not a system font here: LibreOffice can only have it from the package.
+    listing = subprocess.run(["pdffonts", str(rendered)], capture_output=True, text=True,
+                             check=True).stdout
+    used = [line.split()[0] for line in listing.splitlines()[2:]]
+    assert used and all("PTSerif" in name for name in used), listing
 
 
 def find_phrase(words_, phrase: list[str]) -> list[dict]:

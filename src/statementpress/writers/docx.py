@@ -307,6 +307,8 @@ class _Builder:
             styles_el.find(qn("w:docDefaults")).addnext(latent)
             self._doc_defaults()
             self._normal()
+        else:
+            self._reference_language()
         self.existing = {s.style_id for s in self.doc.styles}
 
         size = self.num("text.size_pt")
@@ -377,6 +379,25 @@ class _Builder:
         _put(ppr, _w("spacing", before=0, after=0, line=line, lineRule=rule), _PPR_SEQ)
         defaults.append(rpr_default)
         defaults.append(ppr_default)
+
+    def _reference_language(self) -> None:
+        """The statement's language on a reference's defaults (its fonts and sizes stay)."""
+        from docx.oxml.ns import qn
+
+        styles_el = self.doc.styles.element
+        defaults = styles_el.find(qn("w:docDefaults"))
+        if defaults is None:
+            defaults = _w("docDefaults")
+            styles_el.insert(0, defaults)
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = _w("rPrDefault")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = _w("rPr")
+            rpr_default.append(rpr)
+        _put(rpr, _w("lang", val=self.lang, eastAsia=self.lang), _RPR_SEQ)
 
     def _normal(self) -> None:
         from docx.oxml.ns import qn
@@ -1001,7 +1022,9 @@ def _entries(blob: bytes) -> list[zipout.Entry]:
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the DOCX edition of `statement` to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
-    extra = "".join(layout.get(k) for k in ("docx.subitem_bullet",)) + "0123456789."
+    extra = layout.get("docx.subitem_bullet") + "0123456789."
+    if statement.meta.kind and layout.get("title.kind_uppercase"):
+        extra += statement.meta.kind.upper()  # shown in capitals (w:caps)
     fonts.check_coverage(face, statement, extra=extra)
     blob = _Builder(statement, layout, face).build()
     return zipout.write_zip(dest, _entries(blob), reproducible.build_time(statement))
