@@ -35,6 +35,11 @@ class Writer:
 # the other writers come before "html".
 WRITERS: dict[str, Writer] = {
     "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf"),
+    "docx": Writer(
+        "docx", "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "DOCX", "statementpress.writers.docx",
+    ),
     "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 
