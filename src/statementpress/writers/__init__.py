@@ -34,6 +34,7 @@ class Writer:
 # Build order matters only for the HTML page, which lists the editions already beside it:
 # the other writers come before "html".
 WRITERS: dict[str, Writer] = {
+    "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
     "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 
