@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -112,6 +113,7 @@ def modified(when: datetime.datetime) -> str:
     return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=1)
 def _templates():
     """The packaging templates kept with this module, autoescaped like every XML template."""
     import jinja2
