@@ -40,6 +40,7 @@ WRITERS: dict[str, Writer] = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "DOCX", "statementpress.writers.docx",
     ),
+    "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
     "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 
