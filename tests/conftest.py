@@ -67,3 +67,13 @@ def statement():
     from statementpress.builder import prepare
 
     return prepare(load(SOURCE))
+
+
+@pytest.fixture(scope="session")
+def official_pdf(statement, tmp_path_factory):
+    """The canonical statement's PDF edition in the official layout, built once per session."""
+    from statementpress import layout
+    from statementpress.writers import pdf
+
+    dest = tmp_path_factory.mktemp("pdf") / "official.pdf"
+    return pdf.write(statement, layout.load("official"), dest)

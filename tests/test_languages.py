@@ -41,3 +41,124 @@ def test_language_without_a_face_fails_naming_the_key(write_source, tmp_path):
     message = info.value.format_message()
     assert "'ja'" in message and "[fonts.ja]" in message and "U+7B2C" in message
     assert not (tmp_path / "out").exists()
+
+
+# -- every edition of every language ----------------------------------------------------------
+
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import zipfile  # noqa: E402
+
+from checks import epubcheck  # noqa: E402
+from conftest import SOURCE  # noqa: E402
+from statementpress import load  # noqa: E402
+from statementpress.model import plain_text  # noqa: E402
+
+ONE_LETTER = "вВсСкКуУоОиИаАяЯ"
+
+
+@pytest.fixture(scope="module")
+def fixture_editions(tmp_path_factory):
+    """Every edition of the English and Chinese fixtures, built once."""
+    out = tmp_path_factory.mktemp("languages")
+    return {p.name: p for p in build([EN, ZH], out=out)}
+
+
+@pytest.fixture(scope="module")
+def russian_editions(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ru")
+    return {p.suffix: p for p in build([SOURCE], ["docx", "epub"], out=out)}
+
+
+def pdf_lines(path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_russian_pdf_lines_keep_short_words_and_initials(official_pdf, statement):
+    lines = pdf_lines(official_pdf)
+    assert len(lines) > 50
+    names = {s.name for s in statement.signatories}  # "Ван И" is a name, not a preposition
+    for line in lines:
+        if line in names:
+            continue
+        assert not re.search(rf"(?:^|\s)[{ONE_LETTER}]$", line), line
+        assert not line.startswith("Тлеуберди"), line
+    assert any("М.Б.Тлеуберди" in line for line in lines)
+
+
+def docx_text(path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("word/document.xml").decode()
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def epub_text(path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        xhtml = zf.read("EPUB/statement.xhtml").decode()
+    return re.sub(r"<[^>]+>", "", xhtml)
+
+
+@pytest.mark.parametrize("kind", [".docx", ".epub"])
+def test_russian_docx_and_epub_carry_no_break_spaces(russian_editions, kind):
+    text = (docx_text if kind == ".docx" else epub_text)(russian_editions[kind])
+    assert not re.search(rf"(?<![\w-])[{ONE_LETTER}] ", text)
+    assert "в\u00a0формате видеоконференции" in text
+    assert "16\u00a0июля\u00a02020\u00a0г." in text
+    assert "(далее\u00a0— Стороны)" in text
+
+
+def test_fixtures_build_into_every_format(fixture_editions):
+    expected = {f"harbour-accord-2031.{lang}.{ext}" for lang in ("en", "zh")
+                for ext in ("pdf", "docx", "epub", "html")}
+    assert set(fixture_editions) == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fixture_epubs_pass_epubcheck(fixture_editions, lang):
+    epubcheck(fixture_editions[f"harbour-accord-2031.{lang}.epub"])
+
+
+@pytest.mark.parametrize("lang, family", [("en", "PT-Serif"), ("zh", "Noto-Serif-SC")])
+def test_fixture_pdfs_embed_only_the_layout_face(fixture_editions, lang, family):
+    listing = subprocess.run(["pdffonts", str(fixture_editions[f"harbour-accord-2031.{lang}.pdf"])],
+                             capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    assert rows
+    for row in rows:
+        assert row[0].split("+", 1)[1].startswith(family), listing
+        assert row[-5:-2] == ["yes", "yes", "yes"], listing  # embedded, subset, ToUnicode
+
+
+def test_chinese_pdf_draws_every_character(fixture_editions):
+    """Each CJK character of the source comes back out of the PDF, in order: none is .notdef."""
+    statement = load(ZH)
+    source = "".join(plain_text(p) for a in statement.articles for p in a.paragraphs)
+    extracted = "".join(pdf_lines(fixture_editions["harbour-accord-2031.zh.pdf"]))
+    cjk = [ch for ch in source if "\u4e00" <= ch <= "\u9fff"]
+    position = 0
+    for ch in cjk:
+        position = extracted.index(ch, position) + 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fixture_docx_language_and_hyphenation(fixture_editions, lang):
+    with zipfile.ZipFile(fixture_editions[f"harbour-accord-2031.{lang}.docx"]) as zf:
+        styles = zf.read("word/styles.xml").decode()
+        settings = zf.read("word/settings.xml").decode()
+    assert f'w:val="{lang}"' in styles
+    hyphenation = re.search(r'<w:autoHyphenation w:val="(\w+)"', settings).group(1)
+    assert hyphenation == ("true" if lang == "en" else "false")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fixture_text_in_every_edition(fixture_editions, lang):
+    statement = load(EN if lang == "en" else ZH)
+    first = statement.articles[0].paragraphs[0].content[0].text  # the text before a note call
+    probe = first[:8] if lang == "zh" else " ".join(first.split()[:3])
+    pdf = "".join(pdf_lines(fixture_editions[f"harbour-accord-2031.{lang}.pdf"]))
+    assert probe.replace(" ", "") in pdf.replace(" ", "")
+    for text in (docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"]),
+                 epub_text(fixture_editions[f"harbour-accord-2031.{lang}.epub"])):
+        assert probe in text.replace("\u00a0", " ")

@@ -137,7 +137,8 @@ def build(
         if name not in cache:
             cache[name] = layouts.load(name)
         # Before anything is written: a language the layout has no face for stops the build.
-        fonts.check_coverage(fonts.face_for(cache[name], st.meta.lang), st)
+        face = fonts.face_for(cache[name], st.meta.lang)
+        fonts.check_coverage(face, st, extra=fonts.layout_glyphs(cache[name], face))
     written: list[Path] = []
     # Format by format, so that each HTML page (written last) finds every other edition of
     # its statement, translations included, beside it.

@@ -105,6 +105,13 @@ def statement_text(statement: Statement) -> str:
     return " ".join(parts)
 
 
+def layout_glyphs(layout: Layout, face: FontFace) -> str:
+    """Characters every edition draws besides the text: numbers, list markers, the hyphen."""
+    return "0123456789." + layout.get("lists.bullet") + layout.get("lists.number_suffix") + (
+        face.hyphenate_character if face.hyphenate else ""
+    )
+
+
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
     """Fail the build, naming the language and the layout key, if the face lacks a character.
 

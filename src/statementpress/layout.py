@@ -70,6 +70,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise LayoutError(f"{path}: invalid TOML: {exc}") from None
 
 
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (quotes, backslashes, markup characters and line breaks escaped)."""
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in '"\\<>&\n\r\f' else ch for ch in text
+    )
+    return f'"{escaped}"'
+
+
 class Layout:
     """A resolved layout: merged values of its inherit chain and a template environment.
 
@@ -130,6 +138,7 @@ class Layout:
             lstrip_blocks=True,
         )
         env.filters["nodetype"] = lambda node: type(node).__name__
+        env.globals["css_string"] = css_string
         return env
 
     def render(self, template: str, **context: Any) -> str:

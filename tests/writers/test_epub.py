@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from checks import epubcheck
 from conftest import MINIMAL, SOURCE
 from parity import assert_same_words
 from statementpress import fonts, layout, reproducible
@@ -32,43 +33,6 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 # The canonical statement's identifier, written out so that a change of the namespace or of
 # the name it hashes (which would make libraries see a new book) fails here.
 CANONICAL_ID = "urn:uuid:40f65636-ad57-57d3-b85d-d7c27c3453b4"
-# EPUBCheck's only message for this package: a usage note on each @font-face, which is there
-# because the issue asks for the layout's fonts to be embedded.
-ALLOWED_USAGES = {"CSS-028"}
-
-_reports: dict[str, dict] = {}
-
-
-def epubcheck(path: Path) -> dict:
-    """EPUBCheck's JSON report on `path`; fails on any fatal, error, warning or usage message.
-
-    Every EPUB the tests build goes through here; byte-identical builds are checked once.
-    """
-    from epubcheck.const import EPUBCHECK
-
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest not in _reports:
-        java = shutil.which("java")
-        assert java, "EPUBCheck needs Java: run `make test`, which installs it where missing"
-        run = subprocess.run(
-            [java, "-jar", EPUBCHECK, str(path), "--usage", "--json", "-"],
-            capture_output=True, timeout=300, check=False,
-        )
-        assert run.stdout, run.stderr.decode(errors="replace")
-        _reports[digest] = json.loads(run.stdout)
-    report = _reports[digest]
-    problems = [
-        f"{m['severity']}({m['ID']}) {m['message']} at "
-        + ", ".join(f"{loc['path']}:{loc['line']}:{loc['column']}" for loc in m["locations"][:3])
-        for m in report["messages"]
-        if not (m["severity"] == "USAGE" and m["ID"] in ALLOWED_USAGES)
-    ]
-    assert not problems, "EPUBCheck:\n" + "\n".join(problems)
-    checker = report["checker"]
-    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
-    return report
-
-
 def build(statement, dest: Path) -> Path:
     """Write the EPUB edition of `statement` to `dest` and check it with EPUBCheck."""
     epub_writer.write(statement, layout.load("official"), dest)

@@ -21,10 +21,9 @@ PUNCTUATION = ",.:;«»()"
 
 
 @pytest.fixture(scope="session")
-def built(statement, tmp_path_factory):
+def built(official_pdf):
     """The official PDF, built once for the session."""
-    dest = tmp_path_factory.mktemp("pdf") / "official.pdf"
-    return pdf_writer.write(statement, layout.load("official"), dest)
+    return official_pdf
 
 
 @pytest.fixture(scope="session")

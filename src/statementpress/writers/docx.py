@@ -603,9 +603,9 @@ class _Builder:
 
         self.abs_article = abstract(0, "decimal", self.layout.get("docx.article_number"),
                                     {"left": 0, "firstLine": indent}, "space", ARTICLE.id)
-        self.abs_subitem = abstract(1, "decimal", self.layout.get("docx.subitem_number"),
+        self.abs_subitem = abstract(1, "decimal", "%1" + self.layout.get("lists.number_suffix"),
                                     {"left": indent, "hanging": indent}, "tab")
-        self.abs_bullet = abstract(2, "bullet", self.layout.get("docx.subitem_bullet"),
+        self.abs_bullet = abstract(2, "bullet", self.layout.get("lists.bullet"),
                                    {"left": indent, "hanging": indent}, "tab")
         self.article_num = self._new_num(self.abs_article)
         self.bullet_num: int | None = None
@@ -650,8 +650,8 @@ class _Builder:
             _put(settings, _w("listSeparator", val=";"), seq)
         if self.layout.get("docx.embed_fonts"):
             _put(settings, _w("embedTrueTypeFonts"), seq)
-        _put(settings, _w("autoHyphenation", val="true" if self.layout.get("text.hyphenate")
-                          else "false"), seq)
+        hyphenate = self.layout.get("text.hyphenate") and self.face.hyphenate
+        _put(settings, _w("autoHyphenation", val="true" if hyphenate else "false"), seq)
         footnote_pr = _w("footnotePr")
         footnote_pr.append(_w("footnote", id=-1))
         footnote_pr.append(_w("footnote", id=0))
@@ -1022,7 +1022,7 @@ def _entries(blob: bytes) -> list[zipout.Entry]:
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the DOCX edition of `statement` to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
-    extra = layout.get("docx.subitem_bullet") + "0123456789."
+    extra = fonts.layout_glyphs(layout, face)
     if statement.meta.kind and layout.get("title.kind_uppercase"):
         extra += statement.meta.kind.upper()  # shown in capitals (w:caps)
     fonts.check_coverage(face, statement, extra=extra)

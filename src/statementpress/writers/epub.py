@@ -267,7 +267,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the EPUB edition to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
     added = " ".join([*labels(statement.meta.lang).values(),
-                      *(p.text for p in toc(statement))])
+                      *(p.text for p in toc(statement)), fonts.layout_glyphs(layout, face)])
     fonts.check_coverage(face, statement, extra=added)
     when = reproducible.build_time(statement)
     items = [nav(statement), *content(statement, layout, face)]

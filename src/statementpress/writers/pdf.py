@@ -25,19 +25,11 @@ _STYLE_CSS = {
 }
 
 
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (quotes, backslashes, markup characters and line breaks escaped)."""
-    escaped = "".join(
-        f"\\{ord(ch):x} " if ch in '"\\<>&\n\r\f' else ch for ch in text
-    )
-    return f'"{escaped}"'
-
-
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
     # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
-    fonts.check_coverage(face, statement, extra="0123456789." + face.hyphenate_character)
+    fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
     faces = [
         {"url": path.as_uri(), "weight": _STYLE_CSS[style][0], "style": _STYLE_CSS[style][1]}
         for style, path in face.files.items()
@@ -54,7 +46,6 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         faces=faces,
         m=statement.meta,
         labels=labels(statement.meta.lang),
-        css_string=css_string,
     )
 
 
