@@ -162,3 +162,14 @@ def test_fixture_text_in_every_edition(fixture_editions, lang):
     for text in (docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"]),
                  epub_text(fixture_editions[f"harbour-accord-2031.{lang}.epub"])):
         assert probe in text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("path, dateline", [
+    (EN, "9\u00a0March\u00a02031, Port Lumen"),
+    (ZH, "2031年3月9日，光明港"),
+])
+def test_dateline_separator_follows_the_language(fixture_editions, path, dateline):
+    lang = path.name.split(".")[1]
+    page = html.parse(str(fixture_editions[f"harbour-accord-2031.{lang}.html"])).getroot()
+    assert page.xpath("string(//p[@class='dateline'])") == dateline
+    assert dateline in docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"])

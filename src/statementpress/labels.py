@@ -15,6 +15,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "title": "Title",
         "article": "Article",
         "closing": "Closing",
+        "place_separator": ", ",
     },
     "ru": {
         "preamble": "Преамбула",
@@ -28,6 +29,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "title": "Заголовок",
         "article": "Статья",
         "closing": "Заключение",
+        "place_separator": ", ",
     },
     "zh": {
         "preamble": "序言",
@@ -41,6 +43,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "title": "标题",
         "article": "条",
         "closing": "结语",
+        "place_separator": "，",
     },
 }
 

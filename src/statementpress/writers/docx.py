@@ -13,6 +13,7 @@ from typing import Any
 from statementpress import fonts, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import LayoutError
+from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import (
     Article,
@@ -727,7 +728,8 @@ class _Builder:
         if m.subtitle:
             self._para(SUBTITLE, (Text(m.subtitle),))
         date = format_date(m.date, m.lang)
-        self._para(DATELINE, (Text(date + (f", {m.place}" if m.place else "")),))
+        separator = labels(m.lang)["place_separator"]
+        self._para(DATELINE, (Text(date + (f"{separator}{m.place}" if m.place else "")),))
         for para in self.st.preamble:
             self._para(PREAMBLE, para.content)
         for article in self.st.articles:
