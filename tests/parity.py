@@ -42,4 +42,6 @@ def assert_words_in_order(extracted: str) -> None:
         try:
             position = got.index(want, position) + 1
         except ValueError:
-            raise AssertionError(f"seed word {index} {want!r} missing after position {position}")
+            raise AssertionError(
+                f"seed word {index} {want!r} missing after position {position}"
+            ) from None

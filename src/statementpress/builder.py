@@ -145,11 +145,11 @@ def build(
     for fmt in names:
         writer = WRITERS[fmt]
         for st in statements:
-            name = layout or st.meta.layout
+            chosen = cache[layout or st.meta.layout]
             dest = Path(out) / st.meta.id / edition_name(st, writer)
             log.debug("writing %s", dest)
             try:
-                write_atomically(lambda tmp, w=writer, s=st: w.write(s, cache[name], tmp), dest)
+                write_atomically(lambda tmp, w=writer, s=st, l=chosen: w.write(s, l, tmp), dest)
             except StatementpressError:
                 raise
             except OSError as exc:

@@ -74,7 +74,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "ru": (
         _rule(
             "spaced hyphen is a dash",
-            rf"(?<=\S)[ \t\u00a0]+[-\u2013\u2014][ \t]+(?=\S)",
+            r"(?<=\S)[ \t\u00a0]+[-\u2013\u2014][ \t]+(?=\S)",
             f"{NBSP}{EM_DASH} ",
             "Азия - Китай",
             f"Азия{NBSP}{EM_DASH} Китай",
@@ -153,14 +153,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _rule(
             "initials keep to the surname",
-            rf"\b([A-Z]\.)[ \t]+(?=[A-Z][a-z])",
+            r"\b([A-Z]\.)[ \t]+(?=[A-Z][a-z])",
             rf"\1{NBSP}",
             "J. Smith and A.B. Jones",
             f"J.{NBSP}Smith and A.B.{NBSP}Jones",
         ),
         _rule(
             "spaced hyphen is a dash",
-            rf"(?<=\S)[ \t\u00a0]+[-\u2013][ \t]+(?=\S)",
+            r"(?<=\S)[ \t\u00a0]+[-\u2013][ \t]+(?=\S)",
             f"{NBSP}{EN_DASH} ",
             "Central Asia - China",
             f"Central Asia{NBSP}{EN_DASH} China",

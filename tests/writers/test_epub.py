@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import posixpath
 import re
 import shutil
-import subprocess
 import uuid
 import zipfile
 from pathlib import Path
