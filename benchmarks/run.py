@@ -89,6 +89,11 @@ def main() -> None:
 
         rows.append(("statementpress build (all formats, new process)",
                      median_seconds(whole_command, args.runs)))
+        for name in WRITERS:
+            command = [str(exe), "build", str(SOURCE), "-q", "--out", tmp, "--format", name]
+            rows.append((f"statementpress build --format {name} (new process)",
+                         median_seconds(lambda c=command: subprocess.run(c, check=True, cwd=ROOT),
+                                        args.runs)))
         help_cmd = [str(exe), "--help"]
         rows.append(("statementpress --help (start-up)",
                      median_seconds(lambda: subprocess.run(help_cmd, check=True,

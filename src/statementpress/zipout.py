@@ -34,5 +34,5 @@ def write_zip(dest: Path, entries: Iterable[Entry], when: datetime.datetime) -> 
             info.compress_type = zipfile.ZIP_DEFLATED if entry.compress else zipfile.ZIP_STORED
             info.create_system = 3  # Unix, whatever the building machine
             info.external_attr = 0o644 << 16
-            zf.writestr(info, entry.data, compresslevel=9 if entry.compress else None)
+            zf.writestr(info, entry.data, compresslevel=6 if entry.compress else None)
     return dest
