@@ -173,3 +173,23 @@ def test_dateline_separator_follows_the_language(fixture_editions, path, datelin
     page = html.parse(str(fixture_editions[f"harbour-accord-2031.{lang}.html"])).getroot()
     assert page.xpath("string(//p[@class='dateline'])") == dateline
     assert dateline in docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"])
+
+
+def test_chinese_epub_embeds_a_subset_covering_its_text(fixture_editions):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from statementpress import fonts, layout
+
+    path = fixture_editions["harbour-accord-2031.zh.epub"]
+    with zipfile.ZipFile(path) as zf:
+        (font_name,) = [n for n in zf.namelist() if n.startswith("EPUB/fonts/")]
+        data = zf.read(font_name)
+        opf = zf.read("EPUB/package.opf").decode()
+    whole = fonts.face_for(layout.load("official"), "zh").regular
+    assert len(data) < whole.stat().st_size / 20  # a subset, not the 11 MB face
+    assert 'media-type="font/otf"' in opf
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    shown = {ch for ch in epub_text(path) if not ch.isspace()}
+    assert not [ch for ch in shown if ord(ch) not in cmap]

@@ -23,6 +23,8 @@ class FontFace:
     files: dict[str, Path]
     hyphenate_character: str
     hyphenate: bool
+    # Editions that carry font files (EPUB) embed only the glyphs they use.
+    subset: bool = False
 
     @property
     def regular(self) -> Path:
@@ -75,7 +77,43 @@ def face_for(layout: Layout, lang: str) -> FontFace:
         files=paths,
         hyphenate_character=spec.get("hyphenate_character", "-"),
         hyphenate=spec.get("hyphenate", True),
+        subset=spec.get("subset", False),
     )
+
+
+MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+def media_type(path: Path) -> str:
+    """The media type of a font file, by its extension."""
+    try:
+        return MEDIA_TYPES[path.suffix.lower()]
+    except KeyError:
+        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
+                          f"({', '.join(MEDIA_TYPES)})") from None
+
+
+def subset_data(path: Path, text: str) -> bytes:
+    """The font file reduced to the glyphs that `text` needs (OpenType features kept).
+
+    The result depends only on the file and the text, so packages stay reproducible.
+    """
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    with TTFont(str(path), recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue()
 
 
 @lru_cache(maxsize=16)

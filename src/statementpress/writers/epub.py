@@ -183,14 +183,20 @@ def container() -> zipout.Entry:
     return zipout.Entry("META-INF/container.xml", _well_formed("container.xml", text))
 
 
-def content(statement: Statement, layout: Layout, face: fonts.FontFace) -> list[ManifestItem]:
-    """The statement as one XHTML content document, its stylesheet and the embedded fonts."""
+def content(
+    statement: Statement, layout: Layout, face: fonts.FontFace, shown: str
+) -> list[ManifestItem]:
+    """The statement as one XHTML content document, its stylesheet and the embedded fonts.
+
+    `shown` is every character the package displays; a face marked `subset` in the layout
+    (a large CJK face) is embedded with only the glyphs those need.
+    """
     font_items = [
         ManifestItem(
             id=f"font-{style.replace('_', '-')}",
             href=f"{FONT_FOLDER}/{path.name}",
-            media_type="font/ttf",
-            data=path.read_bytes(),
+            media_type=fonts.media_type(path),
+            data=fonts.subset_data(path, shown) if face.subset else path.read_bytes(),
         )
         for style, path in face.files.items()
     ]
@@ -270,7 +276,8 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
                       *(p.text for p in toc(statement)), fonts.layout_glyphs(layout, face)])
     fonts.check_coverage(face, statement, extra=added)
     when = reproducible.build_time(statement)
-    items = [nav(statement), *content(statement, layout, face)]
+    shown = fonts.statement_text(statement) + added
+    items = [nav(statement), *content(statement, layout, face, shown)]
     entries = [
         mimetype(),
         container(),
