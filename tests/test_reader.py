@@ -79,7 +79,7 @@ def errors_of(path) -> list[str]:
 
 
 def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+    return next(i for i, line in enumerate(text.split("\n"), 1) if needle in line)
 
 
 CASES = [
@@ -194,3 +194,73 @@ def test_authoritative_must_be_boolean(write_source):
 
 def test_parse_from_bytes():
     assert parse(MINIMAL.encode(), "inline.md").meta.date == datetime.date(2021, 5, 12)
+
+
+MORE_CASES = [
+    ("lone carriage return", lambda t: t.replace("Первая статья.", "Первая\rстатья."),
+     "Первая", "control character U+000D"),
+    ("bidi override", lambda t: t.replace("Первая статья", "Первая \u202eстатья"),
+     "Первая", "invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("line separator", lambda t: t.replace("Первая статья", "Первая\u2028статья"),
+     "Первая", "line separator U+2028"),
+    ("replacement character", lambda t: t.replace("Первая статья", "Первая \ufffd статья"),
+     "Первая", "U+FFFD"),
+    ("entity gives a bidi override", lambda t: t.replace("Первая статья", "Первая &#x202E; статья"),
+     "&#x202E;", "a character reference gives invisible format character U+202E"),
+    ("link reference definition", lambda t: t.replace("[^a]: Первое", "[секрет]: ./secret.md\n\n[^a]: Первое"),
+     "[секрет]", "link reference definitions are not part"),
+    ("first article not 1", lambda t: t.replace("1. Первая", "3. Первая").replace("2. Вторая", "4. Вторая"),
+     "3. Первая", "the first article is numbered 3"),
+    ("empty sub-item", lambda t: t.replace("   - подпункт два.", "   -"), "   -\n",
+     "empty sub-item"),
+]
+
+
+@pytest.mark.parametrize("name, transform, where, message", MORE_CASES,
+                         ids=[c[0] for c in MORE_CASES])
+def test_refused_characters_and_constructs(write_source, name, transform, where, message):
+    text = transform(MINIMAL)
+    path = write_source(text)
+    lines = errors_of(path)
+    hit = next((line for line in lines if message in line), None)
+    assert hit, lines
+    if where.endswith("\n"):
+        expected_line = text[: text.index(where) + 1].count("\n") + 1
+    else:
+        expected_line = line_of(text, where)
+    assert hit.startswith(f"{path}:{expected_line}:"), (hit, expected_line)
+
+
+def test_later_lines_keep_their_numbers_after_a_lone_carriage_return(write_source):
+    text = MINIMAL.replace("Преамбула заявления", "Преамбула\rзаявления").replace(
+        "Вторая статья[^b]", "Вторая <i>статья</i>[^b]")
+    lines = errors_of(write_source(text))
+    html = next(line for line in lines if "raw HTML" in line)
+    assert f":{line_of(text, 'Вторая')}:" in html
+
+
+def test_second_identical_construct_is_reported_at_its_own_place(write_source):
+    text = MINIMAL.replace("Первая статья.", "Первая <b>x</b> и\n   ещё <b>y</b>.")
+    lines = [line for line in errors_of(write_source(text)) if "raw HTML" in line]
+    first = line_of(text, "Первая <b>")
+    # Four tags: two on the first line, two on the next, each at its own column.
+    positions = [tuple(map(int, line.split(":")[1:3])) for line in lines]
+    assert positions == [(first, 11), (first, 15), (first + 1, 8), (first + 1, 12)]
+
+
+def test_autolinks_are_located(write_source):
+    text = MINIMAL.replace("Первая статья.", "Первая <https://a.example> статья\n   и <https://b.example>.")
+    lines = [line for line in errors_of(write_source(text)) if "links are not part" in line]
+    first = line_of(text, "a.example")
+    assert [tuple(map(int, line.split(":")[1:3])) for line in lines] == [(first, 11), (first + 1, 6)]
+
+
+def test_duplicate_definition_column_is_one_based(write_source):
+    path = write_source(MINIMAL + "\n[^b]: Ещё раз.\n")
+    hit = next(line for line in errors_of(path) if "defined twice" in line)
+    assert hit.startswith(f"{path}:{line_of(MINIMAL + chr(10) + '[^b]: Ещё раз.', 'Ещё раз')}:1:")
+
+
+@pytest.mark.parametrize("ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u200e"])
+def test_format_characters_real_text_needs_are_allowed(write_source, ch):
+    load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))

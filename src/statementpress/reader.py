@@ -47,8 +47,16 @@ FENCE = "---"
 FENCE_END = ("---", "...")
 DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 UNRESOLVED_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
-# Tab, line feed and carriage return are ordinary in text files; every other C0/C1 control is not.
-ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+LINK_DEF_RE = re.compile(r"^ {0,3}(\[)(?!\^)[^\]]+\]:")
+# Tab and line feed are ordinary in text files (CRLF is read as LF); every other C0/C1
+# control, a lone carriage return included, is not.
+ALLOWED_CONTROLS = {"\t", "\n"}
+# Invisible format characters (Unicode category Cf) that real text needs: soft hyphen,
+# zero-width space and (non-)joiners, word joiner, and the left-to-right, right-to-left and
+# Arabic letter marks. Others, bidi embeddings, overrides and isolates among them, can make
+# text read differently from how it displays, so they are refused.
+ALLOWED_FORMAT = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f",
+                  "\u061c"}
 
 
 def load(path: str | Path) -> Statement:
@@ -81,7 +89,7 @@ class _Reader:
         text = self._decode()
         if text is None:
             raise SourceError(self.problems)
-        self._check_controls(text)
+        text = self._check_characters(text)
         lines = text.split("\n")
         split = self._split_front_matter(lines)
         if split is None:
@@ -122,15 +130,17 @@ class _Reader:
             text = text[1:]
         return text.replace("\r\n", "\n")
 
-    def _check_controls(self, text: str) -> None:
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            for col, ch in enumerate(line, start=1):
-                if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":
-                    self.error(
-                        lineno,
-                        col,
-                        f"control character U+{ord(ch):04X} is not allowed in a source; delete it",
-                    )
+    def _check_characters(self, text: str) -> str:
+        """Report every character a source must not hold; return the text with each replaced
+        by a space, so that the rest of the file is still read at the right lines."""
+        lines = text.split("\n")
+        for lineno, line in enumerate(lines, start=1):
+            bad = [(col, ch) for col, ch in enumerate(line, start=1) if _refused(ch)]
+            for col, ch in bad:
+                self.error(lineno, col, f"{_describe(ch)} is not allowed in a source; delete it")
+            if bad:
+                lines[lineno - 1] = "".join(" " if _refused(ch) else ch for ch in line)
+        return "\n".join(lines)
 
     def _split_front_matter(self, lines: list[str]) -> tuple[list[str], int] | None:
         if not lines or lines[0].rstrip() != FENCE:
@@ -392,6 +402,9 @@ class _BodyReader:
         self.ref_order: dict[str, int] = {}
         self.ref_counts: dict[str, int] = {}
         self.in_note = False
+        # Where the search for the next inline construct of a paragraph starts, so that a
+        # second identical construct is reported at its own place, not at the first one's.
+        self.cursor = (0, 0)
 
     def error(self, body_line: int, col: int, message: str) -> None:
         self.reader.error(body_line + self.offset + 1, col, message)
@@ -406,7 +419,10 @@ class _BodyReader:
             return (), (), (), ()
         definitions = self._scan_definitions()
         md = MarkdownIt("commonmark").use(footnote_plugin)
-        tokens = md.parse(self.body, {})
+        env: dict = {}
+        tokens = md.parse(self.body, env)
+        if env.get("references"):
+            self._link_definitions()
 
         preamble: list[Paragraph] = []
         closing: list[Paragraph] = []
@@ -449,6 +465,15 @@ class _BodyReader:
 
     # -- notes ------------------------------------------------------------------------------
 
+    def _link_definitions(self) -> None:
+        """Report link reference definitions (`[label]: url`), which CommonMark would drop."""
+        for index, line in enumerate(self.lines):
+            m = LINK_DEF_RE.match(line)
+            if m:
+                self.error(index, m.start(1) + 1, "link reference definitions are not part of the "
+                           "source format (CommonMark would drop this line from the text); "
+                           "write it as a paragraph, escaping '[' as '\\['")
+
     def _scan_definitions(self) -> dict[str, int]:
         found: dict[str, int] = {}
         for index, line in enumerate(self.lines):
@@ -457,7 +482,7 @@ class _BodyReader:
                 continue
             key = m.group(1)
             if key in found:
-                self.error(index, m.start(1), f"annotation [^{key}] is defined twice (first on "
+                self.error(index, m.start() + 1, f"annotation [^{key}] is defined twice (first on "
                            f"line {found[key] + self.offset + 1}); keep one definition")
             else:
                 found[key] = index
@@ -502,7 +527,11 @@ class _BodyReader:
             line = item.map[0] if item.map else 0
             written = int(item.info) if item.info.isdigit() else None
             if expected is None:
-                expected = written if written is not None else 1
+                expected = 1
+                if written not in (None, 1):
+                    self.error(line, 1, f"the first article is numbered {written}; articles are "
+                               "numbered from 1")
+                    expected = written
             elif written is not None and written != expected:
                 self.error(line, 1, f"article number {written} where {expected} is expected; "
                            "number the articles in order without gaps")
@@ -534,6 +563,7 @@ class _BodyReader:
         items: list[SubItem] = []
         inner = tokens[1:-1]
         for index, (start, end) in enumerate(_children(inner, "list_item_open")):
+            item_line = inner[start].map[0] if inner[start].map else 0
             number = None
             if ordered:
                 first = int(inner[0].info) if inner[0].info.isdigit() else 1
@@ -551,6 +581,8 @@ class _BodyReader:
                 elif tok.type in _UNSUPPORTED_BLOCKS:
                     self.error(tok.map[0] if tok.map else 0, 1, _UNSUPPORTED_BLOCKS[tok.type])
                 k = close + 1
+            if not paras:
+                self.error(item_line, 1, "empty sub-item; write its text or remove the marker")
             items.append(SubItem(number=number, paragraphs=tuple(paras)))
         return SubList(ordered=ordered, items=tuple(items))
 
@@ -559,6 +591,7 @@ class _BodyReader:
     def _paragraph(self, inline) -> Paragraph:
         first = inline.map[0] if inline.map else 0
         last = inline.map[1] if inline.map else len(self.lines)
+        self.cursor = (first, 0)
         stack: list[list[Inline]] = [[]]
         kinds: list[type] = []
         children = inline.children or []
@@ -588,6 +621,8 @@ class _BodyReader:
                 continue
             elif t in _UNSUPPORTED_INLINE:
                 message, needle = _UNSUPPORTED_INLINE[t]
+                if tok.markup == "autolink":
+                    needle = "<"
                 line, col = self._locate(tok.content or needle, first, last)
                 self.error(line, col, message)
                 if t == "link_open":
@@ -596,7 +631,8 @@ class _BodyReader:
                 line, col = self._locate("", first, last)
                 self.error(line, col, f"unsupported markup ({t}); write plain text")
         content = tuple(stack[0])
-        self._check_unresolved(content, first, last)
+        self.cursor = (first, 0)
+        self._check_text(content, first, last)
         return Paragraph(content=content)
 
     def _note_ref(self, key: str, out: list[Inline], first: int, last: int) -> None:
@@ -609,23 +645,55 @@ class _BodyReader:
         self.ref_counts[key] = self.ref_counts.get(key, 0) + 1
         out.append(NoteRef(key=key, number=number, occurrence=self.ref_counts[key]))
 
-    def _check_unresolved(self, content, first: int, last: int) -> None:
+    def _check_text(self, content, first: int, last: int) -> None:
+        """Report note calls without a definition and refused characters that came from
+        character references (`&#x202E;`)."""
         for node in content:
             if isinstance(node, (Emphasis, Strong)):
-                self._check_unresolved(node.children, first, last)
+                self._check_text(node.children, first, last)
             elif isinstance(node, Text):
                 for m in UNRESOLVED_REF_RE.finditer(node.text):
                     line, col = self._locate(m.group(0), first, last)
                     self.error(line, col, f"annotation reference {m.group(0)} has no definition; "
                                f"add a line '{m.group(0)}: note text' at the end of the file")
+                for ch in dict.fromkeys(ch for ch in node.text if _refused(ch)):
+                    line, col = self._locate("&", first, last)
+                    self.error(line, col, f"a character reference gives {_describe(ch)}, which "
+                               "is not allowed in a source; delete it")
 
     def _locate(self, needle: str, first: int, last: int) -> tuple[int, int]:
-        """Body line index and 1-based column of `needle` within the block's lines."""
-        for index in range(first, min(last, len(self.lines))):
-            col = self.lines[index].find(needle) if needle else -1
+        """Body line index and 1-based column of `needle` within the block's lines.
+
+        The search starts where the previous one in the same paragraph ended.
+        """
+        start_line, start_col = self.cursor
+        for index in range(max(first, start_line), min(last, len(self.lines))):
+            offset = start_col if index == start_line else 0
+            col = self.lines[index].find(needle, offset) if needle else -1
             if col >= 0:
+                self.cursor = (index, col + len(needle))
                 return index, col + 1
         return first, 1
+
+
+def _refused(ch: str) -> bool:
+    """Whether a character may not appear in a source (see ALLOWED_CONTROLS, ALLOWED_FORMAT)."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return ch not in ALLOWED_CONTROLS
+    if category == "Cf":
+        return ch not in ALLOWED_FORMAT
+    # Line and paragraph separators would end a line for YAML but not for the line count;
+    # U+FFFD marks text that was damaged before it reached us.
+    return category in ("Zl", "Zp") or ch == "\ufffd"
+
+
+def _describe(ch: str) -> str:
+    category = unicodedata.category(ch)
+    kind = {"Cc": "control character", "Cf": "invisible format character",
+            "Zl": "line separator", "Zp": "paragraph separator"}.get(category, "character")
+    name = unicodedata.name(ch, "")
+    return f"{kind} U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
 def _append_text(out: list[Inline], text: str) -> None:
