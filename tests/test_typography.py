@@ -31,6 +31,16 @@ def test_russian_cases(text, expected):
     assert typeset(text, "ru") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("March 9 2031", f"March{NBSP}9 2031"),          # no comma is added
+    ("March 9, 2031", f"March{NBSP}9, 2031"),
+    ("on 9 March 2031", f"on 9{NBSP}March{NBSP}2031"),
+    ("in March 2031", "in March 2031"),
+])
+def test_english_dates(text, expected):
+    assert typeset(text, "en") == expected
+
+
 def test_unknown_language_is_untouched():
     assert typeset("a - b 16 июля 2020 г.", "zh") == "a - b 16 июля 2020 г."
 
@@ -66,3 +76,8 @@ def test_every_rule_is_documented():
     doc = (ROOT / "docs" / "typography.md").read_text(encoding="utf-8")
     for lang, rule in ALL_RULES:
         assert f"| {rule.name} |" in doc, (lang, rule.name)
+
+
+@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{l}: {r.name}" for l, r in ALL_RULES])
+def test_rule_changes_only_spaces_and_dashes(lang, rule):
+    assert letters(typeset(rule.example, lang)) == letters(rule.example)

@@ -146,8 +146,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _rule(
             "month and day stay together",
-            rf"\b({_alternation(EN_MONTHS, False)}){_SPACE}(\d{{1,2}}),?{_SPACE}?(?=\d{{4}})",
-            rf"\1{NBSP}\2, ",
+            rf"\b({_alternation(EN_MONTHS, False)}){_SPACE}(\d{{1,2}})\b",
+            rf"\1{NBSP}\2",
             "March 9, 2031",
             f"March{NBSP}9, 2031",
         ),
