@@ -6,22 +6,30 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test setup benchmark clean
 
-build: $(STAMP)
+# System packages first: creating the venv may itself need one (python3-venv).
+build:
 	scripts/system-deps.sh build
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/statementpress build
 
-test: $(STAMP)
+test:
 	scripts/system-deps.sh test
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pytest
 
-benchmark: $(STAMP)
+benchmark:
 	scripts/system-deps.sh build
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-setup: $(STAMP)
+setup:
+	scripts/system-deps.sh build
+	$(MAKE) --no-print-directory $(STAMP)
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "statementpress needs Python 3.11 or newer: run make with PYTHON=python3.11 (or newer)" >&2; exit 1; }
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)

@@ -10,6 +10,8 @@ missing=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 
+# The virtual environment: Debian's python3 needs python3-venv for `python3 -m venv`.
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 # WeasyPrint (PDF): Pango for layout, HarfBuzz's subsetter for fast, reproducible font subsets.
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
