@@ -186,6 +186,19 @@ def test_sub_items_are_numbered_lists(tmp_path):
     assert fmt.get(w("val")) == "bullet"
 
 
+def test_sub_items_numbered_from_zero_keep_their_numbers(tmp_path):
+    src = tmp_path / "z.md"
+    src.write_text(MINIMAL.replace("   - подпункт один;\n   - подпункт два.",
+                                   "   0) нулевой;\n   1) первый."), encoding="utf-8")
+    dest = docx_writer.write(load(src), layout.load("official"), tmp_path / "z.docx")
+    doc = docx.Document(str(dest))
+    with zipfile.ZipFile(dest) as zf:
+        numbering = etree.fromstring(zf.read("word/numbering.xml"))
+    item = next(p for p in doc.paragraphs if p.style.name == "Statement Sub-item")
+    num = numbering.find(f"w:num[@w:numId='{item._p.pPr.numPr.numId.val}']", NS)
+    assert num.find("w:lvlOverride/w:startOverride", NS).get(w("val")) == "0"
+
+
 # -- footnotes --------------------------------------------------------------------------------
 
 def test_footnotes_part_is_related_and_typed(package):

@@ -749,7 +749,7 @@ class _Builder:
 
     def _sublist(self, sub: SubList) -> None:
         if sub.ordered:
-            start = sub.items[0].number if sub.items and sub.items[0].number else 1
+            start = sub.items[0].number if sub.items and sub.items[0].number is not None else 1
             num_id = self._new_num(self.abs_subitem, start)
         else:
             if self.bullet_num is None:
