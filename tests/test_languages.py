@@ -193,3 +193,11 @@ def test_chinese_epub_embeds_a_subset_covering_its_text(fixture_editions):
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
     shown = {ch for ch in epub_text(path) if not ch.isspace()}
     assert not [ch for ch in shown if ord(ch) not in cmap]
+
+
+def test_authoritative_language_is_marked_on_its_page(fixture_editions):
+    en = html.parse(str(fixture_editions["harbour-accord-2031.en.html"])).getroot()
+    zh = html.parse(str(fixture_editions["harbour-accord-2031.zh.html"])).getroot()
+    assert en.xpath("string(//nav//p[@class='authoritative'])") == (
+        "This language version is authoritative.")
+    assert not zh.xpath("//nav//p[@class='authoritative']")

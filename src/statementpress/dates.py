@@ -15,9 +15,6 @@ _EN_MONTHS = (
 )
 
 
-# Languages of the region whose national word form is not implemented yet: ISO 8601 is printed.
-ISO_ONLY = ("kk", "ky", "tg", "tk", "uz")
-
 
 def _plain(date: datetime.date, primary: str) -> str:
     if primary == "ru":

@@ -16,6 +16,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "article": "Article",
         "closing": "Closing",
         "place_separator": ", ",
+        "authoritative": "This language version is authoritative.",
     },
     "ru": {
         "preamble": "Преамбула",
@@ -30,6 +31,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "article": "Статья",
         "closing": "Заключение",
         "place_separator": ", ",
+        "authoritative": "Текст на этом языке является аутентичным.",
     },
     "zh": {
         "preamble": "序言",
@@ -44,6 +46,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "article": "条",
         "closing": "结语",
         "place_separator": "，",
+        "authoritative": "本语言文本为作准文本。",
     },
 }
 
