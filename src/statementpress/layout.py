@@ -93,6 +93,11 @@ class Layout:
     def __repr__(self) -> str:
         return f"Layout({self.name!r}, dirs={[str(d) for d in self.dirs]})"
 
+    @property
+    def where(self) -> str:
+        """The layout's name and file, as error messages name it."""
+        return f"layout {self.name!r} ({self.dirs[0] / LAYOUT_FILE})"
+
     def get(self, dotted: str) -> Any:
         """The value at a dotted key such as `page.margin_left_mm`; LayoutError if missing."""
         node: Any = self.values
@@ -142,23 +147,49 @@ class Layout:
         return env
 
     def render(self, template: str, **context: Any) -> str:
-        """Render one of the layout's templates with the layout's values as `L`."""
+        """Render one of the layout's templates with the layout's values as `L`.
+
+        Any error raised while rendering (a syntax error, a missing value, a value of the
+        wrong type for an operation) becomes a LayoutError naming the layout, the template
+        and, where known, its line.
+        """
         import jinja2
 
         try:
             return self.env.get_template(template).render(L=self.values, layout=self, **context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise LayoutError(
-                f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
-            ) from None
         except jinja2.TemplateNotFound as exc:
             raise LayoutError(f"layout {self.name!r} has no template {exc.name!r}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = self._where(exc.filename or template, exc.lineno)
+            raise LayoutError(f"{where}: template syntax error: {exc.message}") from None
         except jinja2.UndefinedError as exc:
+            where = self._where(*self._template_frame(exc, template))
             raise LayoutError(
-                f"layout {self.name!r}, template {template!r}: {exc.message}; add the value "
-                "to layout.toml or fix the template"
+                f"{where}: {exc.message}; add the value to layout.toml or fix the template"
             ) from None
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            where = self._where(*self._template_frame(exc, template))
+            raise LayoutError(f"{where}: {type(exc).__name__}: {exc}; check the layout's "
+                              "values and the template") from None
 
+    def _where(self, template: str, line: int | None) -> str:
+        # With inheritance the same name may exist in several folders: show which one.
+        shown = f"{Path(template).name!r} ({template})" if os.path.isabs(template) \
+            else repr(template)
+        return f"layout {self.name!r}, template {shown}" + (f", line {line}" if line else "")
+
+    def _template_frame(self, exc: BaseException, template: str) -> tuple[str, int | None]:
+        """The template file and line where `exc` was raised, else (`template`, None)."""
+        # Jinja rewrites tracebacks so that template code shows as frames of its file.
+        import traceback
+
+        folders = [str(d.resolve()) for d in self.dirs]
+        found: tuple[str, int | None] = (template, None)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            path = str(Path(frame.filename).resolve()) if os.path.isabs(frame.filename) else ""
+            if any(path.startswith(folder + os.sep) for folder in folders):
+                found = (path, frame.lineno)
+        return found
 
 def load(name: str) -> Layout:
     """Find a layout by name and resolve its `inherit` chain."""

@@ -34,11 +34,11 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         {"url": path.as_uri(), "weight": _STYLE_CSS[style][0], "style": _STYLE_CSS[style][1]}
         for style, path in face.files.items()
     ]
-    notes = layout.get("notes")
     rule_svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
-    ).format(w=notes["rule_width_mm"], h=notes["rule_thickness_pt"], c=layout.get("colours.rule"))
+    ).format(w=layout.number("notes.rule_width_mm"), h=layout.number("notes.rule_thickness_pt"),
+             c=layout.get("colours.rule"))
     return layout.render(
         "print.css.j2",
         rule_svg=rule_svg,
