@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cached_property
@@ -14,6 +15,21 @@ from statementpress.errors import LayoutError
 LAYOUT_FILE = "layout.toml"
 # A source checkout (and an editable install) keeps the bundled layouts beside src/.
 _BUNDLED = Path(__file__).resolve().parents[2] / "layouts"
+# Every layout must have the keys of this one, with the same types (see `check`).
+REFERENCE = "official"
+# Keys whose values are not compared with the reference's: free text, and the faces, which
+# fonts.face_for checks (a layout names its own faces and languages).
+_UNCHECKED = ("description", "fonts")
+# Ranges where a wrong value would silently break an edition rather than fail.
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "signatures.columns": (2, 3),
+    "text.align": ("justify", "left", "right", "center"),
+    "docx.line_rule": ("exact", "multiple"),
+}
+_AT_LEAST_ONE = ("page.number_from_page", "text.widows", "text.orphans")
+# A size, line height, width or height of 0 draws nothing or divides by zero.
+_POSITIVE = re.compile(r"(^|_)(size|line_height|width|height)(_|$)")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def search_path() -> list[Path]:
@@ -191,6 +207,107 @@ class Layout:
                 found = (path, frame.lineno)
         return found
 
+def _kind(value: Any) -> str:
+    """The TOML kind of a value; int and float are both "number"."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, Mapping):
+        return "table"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _expected(key: str, example: Any) -> str:
+    kind = _kind(example)
+    if kind == "bool":
+        return "true or false"
+    if kind == "table":
+        return f"a table ([{key}])"
+    if kind == "number":
+        return f"a number like {_shown(example)}"
+    if kind == "str":
+        return f"a string like {_shown(example)}"
+    return f"a {kind} like {_shown(example)}"
+
+
+def _reference_values() -> dict[str, Any]:
+    path = _BUNDLED / REFERENCE / LAYOUT_FILE
+    # An installation without the bundled layouts has nothing to compare with.
+    return _read_toml(path) if path.is_file() else {}
+
+
+def _type_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
+                   prefix: str = "") -> list[str]:
+    problems = []
+    for key, example in reference.items():
+        dotted = f"{prefix}{key}"
+        if not prefix and key in _UNCHECKED or key == "inherit":
+            continue
+        if key not in values:
+            problems.append(f"lacks {dotted!r}; add it or inherit {REFERENCE!r}")
+            continue
+        value = values[key]
+        if _kind(value) != _kind(example):
+            problems.append(f"{dotted!r} must be {_expected(dotted, example)}, "
+                            f"not {_shown(value)}")
+        elif _kind(value) == "table":
+            problems.extend(_type_problems(value, example, f"{dotted}."))
+    return problems
+
+
+def _range_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
+                    prefix: str = "") -> list[str]:
+    # Only the reference's keys: a layout's own additions are its templates' business.
+    problems = []
+    for key in reference:
+        dotted = f"{prefix}{key}"
+        if not prefix and key in _UNCHECKED or key == "inherit":
+            continue
+        value = values[key]
+        if isinstance(value, Mapping):
+            problems.extend(_range_problems(value, reference[key], f"{dotted}."))
+        elif dotted in _CHOICES:
+            choices = _CHOICES[dotted]
+            if value not in choices or _kind(value) != _kind(choices[0]) or (
+                    isinstance(value, float) and isinstance(choices[0], int)):
+                problems.append(f"{dotted!r} must be "
+                                f"{' or '.join(_shown(c) for c in choices)}, not {_shown(value)}")
+        elif dotted in _AT_LEAST_ONE:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{dotted!r} must be a whole number of at least 1, "
+                                f"not {_shown(value)}")
+        elif _kind(value) == "number":
+            if _POSITIVE.search(key) and value <= 0:
+                problems.append(f"{dotted!r} must be greater than 0, not {_shown(value)}")
+            elif value < 0:
+                problems.append(f"{dotted!r} must not be negative, not {_shown(value)}")
+        elif prefix == "colours." and isinstance(value, str) and not _COLOUR.fullmatch(value):
+            problems.append(f"{dotted!r} must be a colour like '#1f3b63', not {_shown(value)}")
+    return problems
+
+
+def check(layout: Layout) -> None:
+    """Check a layout's merged values before anything is written; LayoutError lists each problem.
+
+    Every key of the bundled reference layout must be present with the same type (int and
+    float alike), and values where a wrong number would silently break an edition must be in
+    range (sizes > 0, lengths >= 0, 2 or 3 signature columns, known alignments, #rrggbb colours).
+    """
+    reference = _reference_values()
+    problems = _type_problems(layout.values, reference)
+    if not problems:
+        problems = _range_problems(layout.values, reference)
+    if problems:
+        raise LayoutError("\n".join(f"{layout.where}: {p}" for p in problems))
+
+
 def load(name: str) -> Layout:
     """Find a layout by name and resolve its `inherit` chain."""
     chain: list[Path] = []
@@ -208,4 +325,6 @@ def load(name: str) -> Layout:
             raise LayoutError(f"{folder / LAYOUT_FILE}: 'inherit' must be a layout name")
         current = parent
     values.pop("inherit", None)
-    return Layout(name, tuple(chain), values)
+    loaded = Layout(name, tuple(chain), values)
+    check(loaded)
+    return loaded
