@@ -12,6 +12,13 @@ from statementpress.layout import Layout
 from statementpress.model import Statement
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
+# CSS font-weight and font-style of each style, for the @font-face rules of every edition.
+CSS_STYLES: dict[str, tuple[int, str]] = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold_italic": (700, "italic"),
+}
 
 
 @dataclass(frozen=True)
