@@ -193,3 +193,19 @@ def test_chinese_epub_embeds_a_subset_covering_its_text(fixture_editions):
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
     shown = {ch for ch in epub_text(path) if not ch.isspace()}
     assert not [ch for ch in shown if ord(ch) not in cmap]
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "opentype"), ("en", "truetype")])
+def test_epub_font_face_format_matches_the_embedded_file(fixture_editions, lang, expected):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    with zipfile.ZipFile(fixture_editions[f"harbour-accord-2031.{lang}.epub"]) as zf:
+        css = zf.read("EPUB/css/epub.css").decode()
+        sources = re.findall(r'url\("\.\./([^"]+)"\) format\("(\w+)"\)', css)
+        assert sources and {fmt for _, fmt in sources} == {expected}
+        for href, _ in sources:
+            font = TTFont(io.BytesIO(zf.read(f"EPUB/{href}")))
+            # CFF outlines (the Chinese .otf) are OpenType; glyf outlines are TrueType.
+            assert ("CFF " in font) == (expected == "opentype"), href

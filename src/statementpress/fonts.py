@@ -122,16 +122,31 @@ def face_for(layout: Layout, lang: str) -> FontFace:
     )
 
 
-MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+# Each font file type statementpress knows: its media type and its CSS @font-face format.
+FONT_TYPES = {
+    ".ttf": ("font/ttf", "truetype"),
+    ".otf": ("font/otf", "opentype"),
+    ".woff": ("font/woff", "woff"),
+    ".woff2": ("font/woff2", "woff2"),
+}
+
+
+def _font_type(path: Path) -> tuple[str, str]:
+    try:
+        return FONT_TYPES[path.suffix.lower()]
+    except KeyError:
+        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
+                          f"({', '.join(FONT_TYPES)})") from None
 
 
 def media_type(path: Path) -> str:
     """The media type of a font file, by its extension."""
-    try:
-        return MEDIA_TYPES[path.suffix.lower()]
-    except KeyError:
-        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
-                          f"({', '.join(MEDIA_TYPES)})") from None
+    return _font_type(path)[0]
+
+
+def css_format(path: Path) -> str:
+    """The CSS `format()` name of a font file for @font-face, by its extension."""
+    return _font_type(path)[1]
 
 
 def subset_data(path: Path, text: str) -> bytes:

@@ -197,6 +197,7 @@ def content(
     faces = [
         {
             "href": _relative(item.href, css_folder),
+            "format": fonts.css_format(face.files[style]),
             "weight": fonts.CSS_STYLES[style][0],
             "style": fonts.CSS_STYLES[style][1],
         }
