@@ -50,3 +50,15 @@ def test_pdf_and_epub_declare_each_face_from_the_one_style_table(statement):
                     if item.id == "css")
     assert font_faces(pdf.stylesheet(statement, official)) == expected
     assert font_faces(epub_css) == expected
+
+
+@pytest.mark.parametrize("space", ["\u202f", "\u2009"])
+def test_typographic_spaces_are_checked_like_any_character(statement, space):
+    face = fonts.face_for(layout.load("official"), "ru")
+    with pytest.raises(BuildError, match=f"U\\+{ord(space):04X}"):
+        fonts.check_coverage(face, statement, extra=space)
+
+
+def test_plain_spaces_and_the_no_break_space_pass(statement):
+    face = fonts.face_for(layout.load("official"), "ru")
+    fonts.check_coverage(face, statement, extra=" \t\n\u00a0")

@@ -206,6 +206,10 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
     )
 
 
+# Characters the editions lay out but never take from the face: plain space, tab, newline.
+_NOT_DRAWN = frozenset(" \t\n")
+
+
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
     """Fail the build, naming the language and the layout key, if the face lacks a character.
 
@@ -213,7 +217,9 @@ def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> Non
     """
     cmap = _cmap(face.regular)
     text = statement_text(statement) + extra
-    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+    # Only the spaces that break lines are never drawn from the face; a no-break space
+    # (U+00A0, U+202F) is a glyph like any other, and a face without it falls back.
+    missing = sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
     if missing:
         lang = statement.meta.lang
         shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:8])
