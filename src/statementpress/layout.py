@@ -207,6 +207,7 @@ class Layout:
                 found = (path, frame.lineno)
         return found
 
+
 def _kind(value: Any) -> str:
     """The TOML kind of a value; int and float are both "number"."""
     if isinstance(value, bool):
@@ -248,7 +249,7 @@ def _type_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
     problems = []
     for key, example in reference.items():
         dotted = f"{prefix}{key}"
-        if not prefix and key in _UNCHECKED or key == "inherit":
+        if (not prefix and key in _UNCHECKED) or key == "inherit":
             continue
         if key not in values:
             problems.append(f"lacks {dotted!r}; add it or inherit {REFERENCE!r}")
@@ -268,7 +269,7 @@ def _range_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
     problems = []
     for key in reference:
         dotted = f"{prefix}{key}"
-        if not prefix and key in _UNCHECKED or key == "inherit":
+        if (not prefix and key in _UNCHECKED) or key == "inherit":
             continue
         value = values[key]
         if isinstance(value, Mapping):
