@@ -23,3 +23,42 @@ def test_missing_glyph_names_language_and_key(statement):
     face = fonts.face_for(layout.load("official"), "ru")
     with pytest.raises(BuildError, match=r"U\+4E2D.*\[fonts\.ru\]"):
         fonts.check_coverage(face, statement, extra="中")
+
+
+def font_faces(css: str) -> dict[str, tuple[str, str]]:
+    """(font-weight, font-style) of each @font-face rule, by the name of its file."""
+    import re
+
+    out = {}
+    for block in re.findall(r"@font-face\s*\{([^}]*)\}", css):
+        url = re.search(r'url\("([^"]+)"\)', block)[1]
+        weight = re.search(r"font-weight:\s*(\w+)", block)[1]
+        style = re.search(r"font-style:\s*(\w+)", block)[1]
+        out[url.rsplit("/", 1)[-1]] = (weight, style)
+    return out
+
+
+def test_pdf_and_epub_declare_each_face_from_the_one_style_table(statement):
+    from statementpress.writers import epub, pdf
+
+    official = layout.load("official")
+    face = fonts.face_for(official, "ru")
+    expected = {path.name: (str(fonts.CSS_STYLES[style][0]), fonts.CSS_STYLES[style][1])
+                for style, path in face.files.items()}
+    assert len(set(expected.values())) == 4  # four different faces
+    epub_css = next(item.data.decode() for item in epub.content(statement, official, face, "")
+                    if item.id == "css")
+    assert font_faces(pdf.stylesheet(statement, official)) == expected
+    assert font_faces(epub_css) == expected
+
+
+@pytest.mark.parametrize("space", ["\u202f", "\u2009"])
+def test_typographic_spaces_are_checked_like_any_character(statement, space):
+    face = fonts.face_for(layout.load("official"), "ru")
+    with pytest.raises(BuildError, match=f"U\\+{ord(space):04X}"):
+        fonts.check_coverage(face, statement, extra=space)
+
+
+def test_plain_spaces_and_the_no_break_space_pass(statement):
+    face = fonts.face_for(layout.load("official"), "ru")
+    fonts.check_coverage(face, statement, extra=" \t\n\u00a0")

@@ -201,3 +201,19 @@ def test_authoritative_language_is_marked_on_its_page(fixture_editions):
     assert en.xpath("string(//nav//p[@class='authoritative'])") == (
         "This language version is authoritative.")
     assert not zh.xpath("//nav//p[@class='authoritative']")
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "opentype"), ("en", "truetype")])
+def test_epub_font_face_format_matches_the_embedded_file(fixture_editions, lang, expected):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    with zipfile.ZipFile(fixture_editions[f"harbour-accord-2031.{lang}.epub"]) as zf:
+        css = zf.read("EPUB/css/epub.css").decode()
+        sources = re.findall(r'url\("\.\./([^"]+)"\) format\("(\w+)"\)', css)
+        assert sources and {fmt for _, fmt in sources} == {expected}
+        for href, _ in sources:
+            font = TTFont(io.BytesIO(zf.read(f"EPUB/{href}")))
+            # CFF outlines (the Chinese .otf) are OpenType; glyf outlines are TrueType.
+            assert ("CFF " in font) == (expected == "opentype"), href

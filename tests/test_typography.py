@@ -81,3 +81,21 @@ def test_every_rule_is_documented():
 @pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{l}: {r.name}" for l, r in ALL_RULES])
 def test_rule_changes_only_spaces_and_dashes(lang, rule):
     assert letters(typeset(rule.example, lang)) == letters(rule.example)
+
+
+def test_spaced_initials_typeset_into_characters_the_face_has(write_source):
+    from conftest import MINIMAL
+    from statementpress import fonts, layout, load
+    from statementpress.builder import prepare
+
+    source = write_source(MINIMAL.replace("И.И. Иванов", "И. И. Иванов"))
+    statement = prepare(load(source))
+    assert statement.signatories[0].name == f"И.{NBSP}И.{NBSP}Иванов"
+    face = fonts.face_for(layout.load("official"), statement.meta.lang)
+    fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout.load("official"), face))
+
+
+def test_rules_insert_only_the_no_break_space():
+    for lang, rule in ALL_RULES:
+        inserted = set(rule.expected) - set(rule.example)
+        assert inserted <= {NBSP, typography.EM_DASH, typography.EN_DASH}, (lang, rule.name)

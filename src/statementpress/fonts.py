@@ -12,6 +12,13 @@ from statementpress.layout import Layout
 from statementpress.model import Statement
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
+# CSS font-weight and font-style of each style, for the @font-face rules of every edition.
+CSS_STYLES: dict[str, tuple[int, str]] = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold_italic": (700, "italic"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,23 +43,56 @@ def _primary(lang: str) -> str:
     return lang.split("-")[0].lower()
 
 
+# The keys a face may have, with their types; the first three are required.
+FACE_KEYS: dict[str, type] = {
+    "family": str, "package": str, "regular": str, "dir": str, "bold": str, "italic": str,
+    "bold_italic": str, "hyphenate_character": str, "hyphenate": bool, "subset": bool,
+}
+_REQUIRED = ("family", "package", "regular")
+# Names that must not be empty (an empty file or package name is never meant).
+_NON_EMPTY = ("family", "package", "dir", *STYLES)
+
+
+def _faces(layout: Layout) -> dict[str, dict]:
+    """The layout's `fonts` table, checked: every face a table of known keys and types."""
+    fonts = layout.get("fonts")
+    if not isinstance(fonts, dict):
+        raise LayoutError(f"{layout.where}: 'fonts' must be a table of faces ([fonts.default], "
+                          f"[fonts.<language>]), not {fonts!r}")
+    for key, spec in fonts.items():
+        if not isinstance(spec, dict):
+            raise LayoutError(f"{layout.where}: 'fonts.{key}' must be a table ([fonts.{key}]) "
+                              f"with family, package and regular, not {spec!r}")
+        for name, value in spec.items():
+            wanted = FACE_KEYS.get(name)
+            if wanted is None:
+                raise LayoutError(f"{layout.where}: unknown key 'fonts.{key}.{name}'; a face "
+                                  f"has {', '.join(FACE_KEYS)}")
+            if not isinstance(value, wanted):
+                kind = "true or false" if wanted is bool else "a string"
+                raise LayoutError(f"{layout.where}: 'fonts.{key}.{name}' must be {kind}, "
+                                  f"not {value!r}")
+            if name in _NON_EMPTY and not value.strip():
+                raise LayoutError(f"{layout.where}: 'fonts.{key}.{name}' must not be empty")
+        for name in _REQUIRED:
+            if name not in spec:
+                raise LayoutError(f"{layout.where}: [fonts.{key}] lacks {name!r}")
+    return fonts
+
+
 def face_for(layout: Layout, lang: str) -> FontFace:
     """The face `[fonts.<lang>]` of the layout, else `[fonts.default]`.
 
     Font files come from the PyPI package named by `package` (its `files/` folder), never
     from fonts installed on the machine, so every machine renders the same.
     """
-    fonts = layout.get("fonts")
+    fonts = _faces(layout)
     key = _primary(lang) if _primary(lang) in fonts else "default"
     if key not in fonts:
         raise LayoutError(f"layout {layout.name!r} has no [fonts.default] and no [fonts.{key}]")
     spec = fonts[key]
     where = f"layout {layout.name!r}, [fonts.{key}]"
-    try:
-        package = spec["package"]
-        family = spec["family"]
-    except KeyError as exc:
-        raise LayoutError(f"{where}: missing {exc.args[0]!r}") from None
+    package = spec["package"]
     try:
         root = files(package)
     except ModuleNotFoundError:
@@ -60,6 +100,9 @@ def face_for(layout: Layout, lang: str) -> FontFace:
             f"{where}: font package {package!r} is not installed; add it to the project's "
             "dependencies (pip install it)"
         ) from None
+    except (ImportError, TypeError, ValueError) as exc:
+        raise LayoutError(f"{where}: font package {package!r} cannot be imported ({exc}); "
+                          "'package' is the import name of an installed font package") from None
     paths: dict[str, Path] = {}
     for style in STYLES:
         name = spec.get(style)
@@ -69,10 +112,8 @@ def face_for(layout: Layout, lang: str) -> FontFace:
         if not path.is_file():
             raise LayoutError(f"{where}: {style} = {name!r} is not in package {package!r}")
         paths[style] = path
-    if "regular" not in paths:
-        raise LayoutError(f"{where}: the 'regular' face is required")
     return FontFace(
-        family=family,
+        family=spec["family"],
         key=f"fonts.{key}",
         files=paths,
         hyphenate_character=spec.get("hyphenate_character", "-"),
@@ -81,16 +122,31 @@ def face_for(layout: Layout, lang: str) -> FontFace:
     )
 
 
-MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+# Each font file type statementpress knows: its media type and its CSS @font-face format.
+FONT_TYPES = {
+    ".ttf": ("font/ttf", "truetype"),
+    ".otf": ("font/otf", "opentype"),
+    ".woff": ("font/woff", "woff"),
+    ".woff2": ("font/woff2", "woff2"),
+}
+
+
+def _font_type(path: Path) -> tuple[str, str]:
+    try:
+        return FONT_TYPES[path.suffix.lower()]
+    except KeyError:
+        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
+                          f"({', '.join(FONT_TYPES)})") from None
 
 
 def media_type(path: Path) -> str:
     """The media type of a font file, by its extension."""
-    try:
-        return MEDIA_TYPES[path.suffix.lower()]
-    except KeyError:
-        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
-                          f"({', '.join(MEDIA_TYPES)})") from None
+    return _font_type(path)[0]
+
+
+def css_format(path: Path) -> str:
+    """The CSS `format()` name of a font file for @font-face, by its extension."""
+    return _font_type(path)[1]
 
 
 def subset_data(path: Path, text: str) -> bytes:
@@ -150,6 +206,10 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
     )
 
 
+# Characters the editions lay out but never take from the face: plain space, tab, newline.
+_NOT_DRAWN = frozenset(" \t\n")
+
+
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
     """Fail the build, naming the language and the layout key, if the face lacks a character.
 
@@ -157,7 +217,9 @@ def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> Non
     """
     cmap = _cmap(face.regular)
     text = statement_text(statement) + extra
-    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+    # Only the spaces that break lines are never drawn from the face; a no-break space
+    # (U+00A0, U+202F) is a glyph like any other, and a face without it falls back.
+    missing = sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
     if missing:
         lang = statement.meta.lang
         shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:8])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cached_property
@@ -14,6 +15,21 @@ from statementpress.errors import LayoutError
 LAYOUT_FILE = "layout.toml"
 # A source checkout (and an editable install) keeps the bundled layouts beside src/.
 _BUNDLED = Path(__file__).resolve().parents[2] / "layouts"
+# Every layout must have the keys of this one, with the same types (see `check`).
+REFERENCE = "official"
+# Keys whose values are not compared with the reference's: free text, and the faces, which
+# fonts.face_for checks (a layout names its own faces and languages).
+_UNCHECKED = ("description", "fonts")
+# Ranges where a wrong value would silently break an edition rather than fail.
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "signatures.columns": (2, 3),
+    "text.align": ("justify", "left", "right", "center"),
+    "docx.line_rule": ("exact", "multiple"),
+}
+_AT_LEAST_ONE = ("page.number_from_page", "text.widows", "text.orphans")
+# A size, line height, width or height of 0 draws nothing or divides by zero.
+_POSITIVE = re.compile(r"(^|_)(size|line_height|width|height)(_|$)")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def search_path() -> list[Path]:
@@ -93,6 +109,11 @@ class Layout:
     def __repr__(self) -> str:
         return f"Layout({self.name!r}, dirs={[str(d) for d in self.dirs]})"
 
+    @property
+    def where(self) -> str:
+        """The layout's name and file, as error messages name it."""
+        return f"layout {self.name!r} ({self.dirs[0] / LAYOUT_FILE})"
+
     def get(self, dotted: str) -> Any:
         """The value at a dotted key such as `page.margin_left_mm`; LayoutError if missing."""
         node: Any = self.values
@@ -142,22 +163,150 @@ class Layout:
         return env
 
     def render(self, template: str, **context: Any) -> str:
-        """Render one of the layout's templates with the layout's values as `L`."""
+        """Render one of the layout's templates with the layout's values as `L`.
+
+        Any error raised while rendering (a syntax error, a missing value, a value of the
+        wrong type for an operation) becomes a LayoutError naming the layout, the template
+        and, where known, its line.
+        """
         import jinja2
 
         try:
             return self.env.get_template(template).render(L=self.values, layout=self, **context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise LayoutError(
-                f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
-            ) from None
         except jinja2.TemplateNotFound as exc:
             raise LayoutError(f"layout {self.name!r} has no template {exc.name!r}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = self._where(exc.filename or template, exc.lineno)
+            raise LayoutError(f"{where}: template syntax error: {exc.message}") from None
         except jinja2.UndefinedError as exc:
+            where = self._where(*self._template_frame(exc, template))
             raise LayoutError(
-                f"layout {self.name!r}, template {template!r}: {exc.message}; add the value "
-                "to layout.toml or fix the template"
+                f"{where}: {exc.message}; add the value to layout.toml or fix the template"
             ) from None
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            where = self._where(*self._template_frame(exc, template))
+            raise LayoutError(f"{where}: {type(exc).__name__}: {exc}; check the layout's "
+                              "values and the template") from None
+
+    def _where(self, template: str, line: int | None) -> str:
+        # With inheritance the same name may exist in several folders: show which one.
+        shown = f"{Path(template).name!r} ({template})" if os.path.isabs(template) \
+            else repr(template)
+        return f"layout {self.name!r}, template {shown}" + (f", line {line}" if line else "")
+
+    def _template_frame(self, exc: BaseException, template: str) -> tuple[str, int | None]:
+        """The template file and line where `exc` was raised, else (`template`, None)."""
+        # Jinja rewrites tracebacks so that template code shows as frames of its file.
+        import traceback
+
+        folders = [str(d.resolve()) for d in self.dirs]
+        found: tuple[str, int | None] = (template, None)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            path = str(Path(frame.filename).resolve()) if os.path.isabs(frame.filename) else ""
+            if any(path.startswith(folder + os.sep) for folder in folders):
+                found = (path, frame.lineno)
+        return found
+
+
+def _kind(value: Any) -> str:
+    """The TOML kind of a value; int and float are both "number"."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, Mapping):
+        return "table"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _expected(key: str, example: Any) -> str:
+    kind = _kind(example)
+    if kind == "bool":
+        return "true or false"
+    if kind == "table":
+        return f"a table ([{key}])"
+    if kind == "number":
+        return f"a number like {_shown(example)}"
+    if kind == "str":
+        return f"a string like {_shown(example)}"
+    return f"a {kind} like {_shown(example)}"
+
+
+def _reference_values() -> dict[str, Any]:
+    path = _BUNDLED / REFERENCE / LAYOUT_FILE
+    # An installation without the bundled layouts has nothing to compare with.
+    return _read_toml(path) if path.is_file() else {}
+
+
+def _type_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
+                   prefix: str = "") -> list[str]:
+    problems = []
+    for key, example in reference.items():
+        dotted = f"{prefix}{key}"
+        if (not prefix and key in _UNCHECKED) or key == "inherit":
+            continue
+        if key not in values:
+            problems.append(f"lacks {dotted!r}; add it or inherit {REFERENCE!r}")
+            continue
+        value = values[key]
+        if _kind(value) != _kind(example):
+            problems.append(f"{dotted!r} must be {_expected(dotted, example)}, "
+                            f"not {_shown(value)}")
+        elif _kind(value) == "table":
+            problems.extend(_type_problems(value, example, f"{dotted}."))
+    return problems
+
+
+def _range_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
+                    prefix: str = "") -> list[str]:
+    # Only the reference's keys: a layout's own additions are its templates' business.
+    problems = []
+    for key in reference:
+        dotted = f"{prefix}{key}"
+        if (not prefix and key in _UNCHECKED) or key == "inherit":
+            continue
+        value = values[key]
+        if isinstance(value, Mapping):
+            problems.extend(_range_problems(value, reference[key], f"{dotted}."))
+        elif dotted in _CHOICES:
+            choices = _CHOICES[dotted]
+            if value not in choices or _kind(value) != _kind(choices[0]) or (
+                    isinstance(value, float) and isinstance(choices[0], int)):
+                problems.append(f"{dotted!r} must be "
+                                f"{' or '.join(_shown(c) for c in choices)}, not {_shown(value)}")
+        elif dotted in _AT_LEAST_ONE:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{dotted!r} must be a whole number of at least 1, "
+                                f"not {_shown(value)}")
+        elif _kind(value) == "number":
+            if _POSITIVE.search(key) and value <= 0:
+                problems.append(f"{dotted!r} must be greater than 0, not {_shown(value)}")
+            elif value < 0:
+                problems.append(f"{dotted!r} must not be negative, not {_shown(value)}")
+        elif prefix == "colours." and isinstance(value, str) and not _COLOUR.fullmatch(value):
+            problems.append(f"{dotted!r} must be a colour like '#1f3b63', not {_shown(value)}")
+    return problems
+
+
+def check(layout: Layout) -> None:
+    """Check a layout's merged values before anything is written; LayoutError lists each problem.
+
+    Every key of the bundled reference layout must be present with the same type (int and
+    float alike), and values where a wrong number would silently break an edition must be in
+    range (sizes > 0, lengths >= 0, 2 or 3 signature columns, known alignments, #rrggbb colours).
+    """
+    reference = _reference_values()
+    problems = _type_problems(layout.values, reference)
+    if not problems:
+        problems = _range_problems(layout.values, reference)
+    if problems:
+        raise LayoutError("\n".join(f"{layout.where}: {p}" for p in problems))
 
 
 def load(name: str) -> Layout:
@@ -177,4 +326,6 @@ def load(name: str) -> Layout:
             raise LayoutError(f"{folder / LAYOUT_FILE}: 'inherit' must be a layout name")
         current = parent
     values.pop("inherit", None)
-    return Layout(name, tuple(chain), values)
+    loaded = Layout(name, tuple(chain), values)
+    check(loaded)
+    return loaded

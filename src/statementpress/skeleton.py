@@ -22,7 +22,10 @@ def create(statement_id: str, folder: Path) -> Path:
         raise StatementpressError(f"{path} already exists; choose another id or edit that file")
     text = files("statementpress").joinpath("skeleton.md").read_text(encoding="utf-8")
     text = text.replace("{id}", statement_id).replace("{date}", datetime.date.today().isoformat())
-    folder.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as f:
-        f.write(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise StatementpressError(f"cannot create {path}: {exc.strerror or exc}") from None
     return path

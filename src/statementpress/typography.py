@@ -24,8 +24,9 @@ from statementpress.model import (
     Text,
 )
 
-NBSP = "\u00a0"  # no-break space
-NNBSP = "\u202f"  # narrow no-break space, between initials
+# The one no-break space of every rule: the faces of the layouts have it, while the narrow
+# one (U+202F) that initials would take is missing from PT Serif and would fall back.
+NBSP = "\u00a0"
 EM_DASH = "\u2014"
 EN_DASH = "\u2013"
 
@@ -103,9 +104,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _rule(
             "initials keep together",
             rf"({_UPPER_INITIAL})[ \t\u00a0]+(?={_UPPER_INITIAL})",
-            rf"\1{NNBSP}",
+            rf"\1{NBSP}",
             "М. Б. Тлеуберди",
-            f"М.{NNBSP}Б.{NBSP}Тлеуберди",
+            f"М.{NBSP}Б.{NBSP}Тлеуберди",
         ),
         _rule(
             "initials keep to the surname",

@@ -58,11 +58,12 @@ def squash(text: str) -> str:
 
 
 def normalise(text: str, vocabulary: set[str]) -> str:
-    """Undo what typesetting does to words: line-end hyphenation, capitals, note calls.
+    """Undo what typesetting does to words: line-end hyphenation and note calls.
 
     A line ending in '-' is joined to the next line when the joined word is a word of the
-    text (a real hyphen such as 'торгово-экономических' is kept); a word in capitals or
-    with a note number glued to it becomes the text's word when that one exists.
+    text (a real hyphen such as 'торгово-экономических' is kept); a word with a note number
+    glued to it becomes the text's word when that one exists. Letters are never changed:
+    a word printed in other capitals than the source's is a difference the tests must see.
     """
     bare = {w.strip(PUNCTUATION) for w in vocabulary}
     text = re.sub(
@@ -76,8 +77,6 @@ def normalise(text: str, vocabulary: set[str]) -> str:
         if word not in vocabulary:
             candidates = [re.sub(rf"(?<=.)\d{{{n}}}(?=[{PUNCTUATION}]*$)", "", word)
                           for n in (1, 2)]
-            if len(word) > 1 and word.isupper():
-                candidates += [word.capitalize(), word.lower()]
             word = next((c for c in candidates if c in vocabulary), word)
         out.append(word)
     return " ".join(out)

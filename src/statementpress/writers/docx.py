@@ -339,7 +339,8 @@ class _Builder:
                     **sig)
         self._style(SIG_LINE, P, size=self.num("signatures.title_size_pt"), priority=11,
                     exact_pt=self.num("signatures.line_space_pt"), rule_below=True, **sig)
-        self._style(SIG_NAME, P, size=self.num("signatures.name_size_pt"), bold=True,
+        self._style(SIG_NAME, P, size=self.num("signatures.name_size_pt"),
+                    bold=self.layout.get("signatures.name_bold"),
                     priority=12, **sig)
         self._table_style()
         nsize = self.num("notes.size_pt")

@@ -29,13 +29,6 @@ FONT_FOLDER = "fonts"
 # identifier to know an edition they already hold.
 IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:statementpress:epub:identifier")
 
-_FONT_STYLES = {
-    "regular": ("normal", 400),
-    "bold": ("normal", 700),
-    "italic": ("italic", 400),
-    "bold_italic": ("italic", 700),
-}
-
 
 class ManifestItem(NamedTuple):
     """One resource of the publication: its manifest entry and its bytes."""
@@ -204,8 +197,9 @@ def content(
     faces = [
         {
             "href": _relative(item.href, css_folder),
-            "style": _FONT_STYLES[style][0],
-            "weight": _FONT_STYLES[style][1],
+            "format": fonts.css_format(face.files[style]),
+            "weight": fonts.CSS_STYLES[style][0],
+            "style": fonts.CSS_STYLES[style][1],
         }
         for style, item in zip(face.files, font_items)
     ]

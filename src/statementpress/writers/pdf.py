@@ -16,29 +16,21 @@ from statementpress.writers import html
 
 log = logging.getLogger("statementpress")
 
-# CSS font-weight and font-style of each style the layout may name.
-_STYLE_CSS = {
-    "regular": ("400", "normal"),
-    "bold": ("700", "normal"),
-    "italic": ("400", "italic"),
-    "bold_italic": ("700", "italic"),
-}
-
-
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
     # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
     fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
     faces = [
-        {"url": path.as_uri(), "weight": _STYLE_CSS[style][0], "style": _STYLE_CSS[style][1]}
+        {"url": path.as_uri(), "weight": fonts.CSS_STYLES[style][0],
+         "style": fonts.CSS_STYLES[style][1]}
         for style, path in face.files.items()
     ]
-    notes = layout.get("notes")
     rule_svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
-    ).format(w=notes["rule_width_mm"], h=notes["rule_thickness_pt"], c=layout.get("colours.rule"))
+    ).format(w=layout.number("notes.rule_width_mm"), h=layout.number("notes.rule_thickness_pt"),
+             c=layout.get("colours.rule"))
     return layout.render(
         "print.css.j2",
         rule_svg=rule_svg,
