@@ -7,7 +7,7 @@ from lxml import html
 
 from conftest import MINIMAL, ROOT
 from statementpress.builder import build
-from statementpress.errors import BuildError
+from statementpress.errors import BuildError, SourceError
 
 FIXTURES = ROOT / "tests" / "fixtures"
 EN = FIXTURES / "harbour-accord-2031.en.md"
@@ -36,11 +36,39 @@ def test_two_authoritative_languages_rejected(tmp_path):
 
 def test_language_without_a_face_fails_naming_the_key(write_source, tmp_path):
     japanese = MINIMAL.replace("lang: ru", "lang: ja").replace("Первая статья.", "第一条。")
-    with pytest.raises(BuildError) as info:
-        build([write_source(japanese)], ["html"], out=tmp_path / "out")
-    message = info.value.format_message()
-    assert "'ja'" in message and "[fonts.ja]" in message and "U+7B2C" in message
+    source = write_source(japanese)
+    with pytest.raises(SourceError) as info:
+        build([source], ["html"], out=tmp_path / "out")
+    lines = info.value.format_message().splitlines()
+    line = japanese.split("\n").index("1. 第一条。") + 1
+    assert lines[0] == (
+        f"{source}:{line}:4: error: '第' (U+7B2C) has no glyph in the face 'PT Serif' "
+        "([fonts.default] of layout 'official'); write another character, or set a face that "
+        "covers this 'ja' text in [fonts.ja] of layout.toml")
+    assert len(lines) == 4  # 第, 一, 条 and 。, each at its place
     assert not (tmp_path / "out").exists()
+
+
+def test_many_missing_glyphs_are_summarised(write_source, tmp_path):
+    text = "".join(chr(0x4E00 + i) for i in range(30))
+    source = write_source(MINIMAL.replace("lang: ru", "lang: ja").replace("Первая статья.", text))
+    with pytest.raises(SourceError) as info:
+        build([source], ["html"], out=tmp_path / "out")
+    lines = info.value.format_message().splitlines()
+    assert len(lines) == 9
+    assert lines[-1].endswith("'丈' (U+4E08) and 21 more characters have no glyph in 'PT Serif': "
+                              "this 'ja' text needs its own face in [fonts.ja] of layout.toml")
+
+
+def test_check_command_runs_the_glyph_check(write_source):
+    from click.testing import CliRunner
+
+    from statementpress.cli import cli
+
+    source = write_source(MINIMAL.replace("Первая статья.", "Первая статья ☃."))
+    result = CliRunner().invoke(cli, ["check", str(source)])
+    assert result.exit_code == 1
+    assert "'☃' (U+2603) has no glyph" in result.output
 
 
 # -- every edition of every language ----------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from statementpress import fonts
 from statementpress import layout as layouts
-from statementpress.errors import BuildError, SourceError, StatementpressError
+from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
 from statementpress.model import Statement
 from statementpress.reader import load
 from statementpress.writers import WRITERS, edition_name
@@ -18,6 +18,8 @@ log = logging.getLogger("statementpress")
 
 DEFAULT_SOURCES = Path("source")
 DEFAULT_OUT = Path("build")
+# A text in a script the face lacks has hundreds of such characters: name the first few.
+MAX_GLYPH_PROBLEMS = 8
 
 
 def find_sources(sources: Sequence[str | Path] = ()) -> list[Path]:
@@ -117,6 +119,70 @@ def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
     return dest
 
 
+def _locate(statement: Statement, ch: str) -> tuple[int, int] | None:
+    """1-based line and column of the first `ch` in the statement's source file, if there."""
+    text = statement.source.data.decode("utf-8", errors="replace")
+    index = text.find(ch)
+    if index < 0:
+        return None
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnostic]:
+    """Characters the layout's face cannot draw: located in the source where they are there;
+    a BuildError for those the layout itself adds (its list markers, its hyphen)."""
+    face = fonts.face_for(chosen, statement.meta.lang)
+    missing = fonts.missing_glyphs(
+        face, fonts.statement_text(statement) + fonts.layout_glyphs(chosen, face)
+    )
+    found: list[Diagnostic] = []
+    rest: list[tuple[str, tuple[int, int]]] = []
+    lang = statement.meta.lang
+    key = f"[fonts.{lang.split('-')[0].lower()}]"
+    for ch in missing:
+        where = _locate(statement, ch)
+        if where is None:
+            fonts.check_coverage(face, statement, extra=ch)  # raises, naming the layout key
+        if len(found) == MAX_GLYPH_PROBLEMS:
+            rest.append((ch, where))
+            continue
+        found.append(Diagnostic(
+            statement.source.path, *where,
+            f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
+            f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
+            f"that covers this {lang!r} text in {key} of layout.toml",
+        ))
+    if rest:
+        (ch, where), more = rest[0], len(rest) - 1
+        found.append(Diagnostic(
+            statement.source.path, *where,
+            f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
+            f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
+        ))
+    return found
+
+
+def prepare_all(
+    sources: Sequence[str | Path] = (), layout: str | None = None
+) -> list[tuple[Statement, layouts.Layout]]:
+    """Everything a build checks before it writes: every source read, validated and typeset,
+    its layout loaded, and every character it prints present in the layout's face."""
+    statements = [prepare(st) for st in load_all(sources)]
+    cache: dict[str, layouts.Layout] = {}
+    problems: list[Diagnostic] = []
+    pairs = []
+    for st in statements:
+        name = layout or st.meta.layout
+        if name not in cache:
+            cache[name] = layouts.load(name)
+        problems.extend(_check_glyphs(st, cache[name]))
+        pairs.append((st, cache[name]))
+    if problems:
+        raise SourceError(problems)
+    return pairs
+
+
 def build(
     sources: Sequence[str | Path] = (),
     formats: Iterable[str] = (),
@@ -130,31 +196,27 @@ def build(
     `layout` overrides the layout named in each source; `on_written` is called per edition.
     """
     names = resolve_formats(formats)
-    statements = [prepare(st) for st in load_all(sources)]
-    cache: dict[str, layouts.Layout] = {}
-    for st in statements:
-        name = layout or st.meta.layout
-        if name not in cache:
-            cache[name] = layouts.load(name)
-        # Before anything is written: a language the layout has no face for stops the build.
-        face = fonts.face_for(cache[name], st.meta.lang)
-        fonts.check_coverage(face, st, extra=fonts.layout_glyphs(cache[name], face))
+    pairs = prepare_all(sources, layout)
     written: list[Path] = []
-    # Format by format, so that each HTML page (written last) finds every other edition of
-    # its statement, translations included, beside it.
+    by_id: dict[str, list[Path]] = {}
+    # Format by format, so that the HTML page (written last) can link every other edition
+    # of its statement from this build, translations included.
     for fmt in names:
         writer = WRITERS[fmt]
-        for st in statements:
-            chosen = cache[layout or st.meta.layout]
+        for st, chosen in pairs:
             dest = Path(out) / st.meta.id / edition_name(st, writer)
             log.debug("writing %s", dest)
+            siblings = tuple(by_id.get(st.meta.id, ()))
             try:
-                write_atomically(lambda tmp, w=writer, s=st, l=chosen: w.write(s, l, tmp), dest)
+                write_atomically(
+                    lambda tmp, w=writer, s=st, l=chosen, e=siblings: w.write(s, l, tmp, e), dest
+                )
             except StatementpressError:
                 raise
             except OSError as exc:
                 raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
             written.append(dest)
+            by_id.setdefault(st.meta.id, []).append(dest)
             if on_written:
                 on_written(dest)
     return written

@@ -116,20 +116,23 @@ def build(sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-l", "--layout", callback=_check_layout,
+              help="Check against this layout instead of the one each source names.")
 @common_options
-def check(sources: tuple[str, ...]) -> None:
+def check(sources: tuple[str, ...], layout: str | None) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
-    Each problem is printed as 'path:line:col: error: message'; the exit code is 1 if
-    there is any.
+    Runs every check a build runs before writing (the source, its layout, the glyphs of the
+    layout's face). Each problem is printed as 'path:line:col: error: message'; the exit
+    code is 1 if there is any.
 
     \b
     Example:
       statementpress check source/ca-china-fm-2020-07-16.md
     """
-    from statementpress.builder import load_all
+    from statementpress.builder import prepare_all
 
-    statements = load_all(sources)
+    statements = [st for st, _ in prepare_all(sources, layout)]
     if not click.get_current_context().meta["quiet"]:
         for st in statements:
             click.echo(f"{st.source.path}: ok ({len(st.articles)} articles, "

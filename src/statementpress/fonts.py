@@ -210,16 +210,18 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
 _NOT_DRAWN = frozenset(" \t\n")
 
 
+def missing_glyphs(face: FontFace, text: str) -> list[str]:
+    """The characters of `text` the face cannot draw, sorted, each once."""
+    cmap = _cmap(face.regular)
+    return sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
+
+
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
     """Fail the build, naming the language and the layout key, if the face lacks a character.
 
     This is what keeps tofu boxes and silent fallbacks to a system font out of the editions.
     """
-    cmap = _cmap(face.regular)
-    text = statement_text(statement) + extra
-    # Only the spaces that break lines are never drawn from the face; a no-break space
-    # (U+00A0, U+202F) is a glyph like any other, and a face without it falls back.
-    missing = sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
+    missing = missing_glyphs(face, statement_text(statement) + extra)
     if missing:
         lang = statement.meta.lang
         shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:8])

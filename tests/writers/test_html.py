@@ -86,16 +86,31 @@ def test_autoescaping(write_source, tmp_path):
     assert "<script>" not in text and "&lt;script&gt; &amp; статья" in text
 
 
-def test_editions_beside_the_page_are_listed(statement, tmp_path, monkeypatch):
-    from statementpress.writers import WRITERS, Writer
-
-    # Only editions that exist beside the page are listed, whatever the registry holds.
-    monkeypatch.setitem(WRITERS, "pdf", Writer("pdf", "pdf", "application/pdf", "PDF", "-"))
-    monkeypatch.setitem(WRITERS, "epub", Writer("epub", "epub", "application/epub+zip", "EPUB", "-"))
-    (tmp_path / "ca-china-fm-2020-07-16.ru.pdf").write_bytes(b"%PDF-1.7 test")
-    dest = html_writer.write(statement, layout.load("official"), tmp_path / "page.html")
+def test_only_the_editions_of_the_build_are_listed(statement, tmp_path):
+    pdf = tmp_path / "ca-china-fm-2020-07-16.ru.pdf"
+    pdf.write_bytes(b"%PDF-1.7 test")
+    # An edition left in the folder by an earlier build is not this build's: not listed.
+    (tmp_path / "ca-china-fm-2020-07-16.ru.epub").write_bytes(b"PK stale")
+    dest = html_writer.write(statement, layout.load("official"), tmp_path / "page.html",
+                             editions=[pdf])
     links = html.parse(str(dest)).getroot().xpath("//nav[@class='editions']//a")
-    assert [a.get("href") for a in links] == ["ca-china-fm-2020-07-16.ru.pdf"]
+    assert [(a.get("href"), a.text) for a in links] == [("ca-china-fm-2020-07-16.ru.pdf", "PDF")]
+
+
+def test_html_page_depends_on_the_build_alone(tmp_path):
+    from conftest import SOURCE
+    from statementpress.builder import build
+
+    full = build([SOURCE], out=tmp_path / "a")
+    page = next(p for p in full if p.suffix == ".html")
+    links = html.parse(str(page)).getroot().xpath("//nav[@class='editions']//a/@href")
+    assert sorted(links) == sorted(p.name for p in full if p.suffix != ".html")
+    # The page alone, once beside the editions of the earlier build and once in an empty
+    # folder: the same bytes, whatever the folder held.
+    (again,) = build([SOURCE], ["html"], out=tmp_path / "a")
+    (alone,) = build([SOURCE], ["html"], out=tmp_path / "b")
+    assert again.read_bytes() == alone.read_bytes()
+
 
 
 def test_inline_stylesheet_is_not_escaped(page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,10 +26,22 @@ class Writer:
     media_type: str
     label: str
     module: str
+    # A format that links the other editions of its build (the HTML page) gets them as
+    # `editions=`; the others are plain `write(statement, layout, dest)`.
+    lists_editions: bool = False
 
-    def write(self, statement: Statement, layout: Layout, dest: Path) -> Path:
-        """Write one edition of `statement` to `dest` and return the path written."""
-        return importlib.import_module(self.module).write(statement, layout, dest)
+    def write(
+        self, statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()
+    ) -> Path:
+        """Write one edition of `statement` to `dest` and return the path written.
+
+        `editions` are the other editions of the statement written by the same build (every
+        language), which a format that lists them links to.
+        """
+        module = importlib.import_module(self.module)
+        if self.lists_editions:
+            return module.write(statement, layout, dest, editions=editions)
+        return module.write(statement, layout, dest)
 
 
 # Build order matters only for the HTML page, which lists the editions already beside it:
@@ -41,7 +54,8 @@ WRITERS: dict[str, Writer] = {
         "DOCX", "statementpress.writers.docx",
     ),
     "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
-    "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html"),
+    "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html",
+                   lists_editions=True),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from statementpress import __version__
@@ -47,42 +47,50 @@ def _human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _editions(statement: Statement, folder: Path) -> list[dict[str, str]]:
-    """Links to the editions of the statement already written beside the page.
+def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, str]]:
+    """Links to the given editions of the statement (other formats and languages), in order.
 
-    Editions of every language of the statement are listed (translations share its id);
-    each label names its language when there is more than one.
+    Each label names its language when there is more than one. Only editions of the same
+    build are given, so the page depends on the build alone, not on what an earlier build
+    left in the folder.
     """
     from statementpress.writers import WRITERS
 
+    by_extension = {w.extension: w for w in WRITERS.values() if not w.lists_editions}
+    prefix = f"{statement.meta.id}."
     found = []
-    for writer in WRITERS.values():
-        if writer.name == "html":
+    for path in editions:
+        lang, _, extension = path.name[len(prefix):].rpartition(".")
+        writer = by_extension.get(extension)
+        if writer is None or not path.name.startswith(prefix):
             continue
-        for path in sorted(folder.glob(f"{statement.meta.id}.*.{writer.extension}")):
-            lang = path.name[len(statement.meta.id) + 1: -len(writer.extension) - 1]
-            found.append({
-                "href": path.name,
-                "label": writer.label,
-                "lang": lang,
-                "media_type": writer.media_type,
-                "size": _human_size(path.stat().st_size),
-            })
+        found.append({
+            "href": path.name,
+            "label": writer.label,
+            "lang": lang,
+            "media_type": writer.media_type,
+            "size": _human_size(path.stat().st_size),
+        })
     if len({e["lang"] for e in found}) > 1:
         for e in found:
             e["label"] = f"{e['label']} ({e['lang']})"
     return found
 
 
-def write(statement: Statement, layout: Layout, dest: Path) -> Path:
-    """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`."""
+def write(
+    statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()
+) -> Path:
+    """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`.
+
+    `editions` are the statement's other editions from the same build; the page links them.
+    """
     css = layout.render("screen.css.j2")
     page = render(
         statement,
         layout,
         mode="html",
         stylesheets=[{"text": css}],
-        editions=_editions(statement, dest.parent),
+        editions=_editions(statement, editions),
     )
     dest.write_text(page, encoding="utf-8")
     return dest
