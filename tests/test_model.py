@@ -33,3 +33,13 @@ def test_to_dict_is_json_and_tagged(statement):
 def test_parties_in_order_without_repeats(statement):
     assert statement.parties[0] == "Китайская Народная Республика"
     assert len(statement.parties) == 6
+
+
+def test_text_paragraphs_in_reading_order(write_source):
+    from conftest import MINIMAL
+    from statementpress import load
+
+    st = load(write_source(MINIMAL.replace("[^a]: Первое", "Заключение.\n\n[^a]: Первое")))
+    texts = [plain_text(p) for p in st.text_paragraphs()]
+    assert texts == ["Преамбула заявления.", "Первая статья.", "Второй абзац первой статьи.",
+                     "подпункт один;", "подпункт два.", "Вторая статья и снова.", "Заключение."]

@@ -186,13 +186,7 @@ def statement_text(statement: Statement) -> str:
 
     m = statement.meta
     parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
-    paragraphs = list(statement.preamble) + list(statement.closing)
-    for article in statement.articles:
-        for block in article.blocks:
-            if hasattr(block, "items"):
-                paragraphs.extend(p for item in block.items for p in item.paragraphs)
-            else:
-                paragraphs.append(block)
+    paragraphs = list(statement.text_paragraphs())
     paragraphs.extend(p for note in statement.notes for p in note.paragraphs)
     parts.extend(plain_text(p) for p in paragraphs)
     parts.extend(f"{s.name} {s.title} {s.party or ''}" for s in statement.signatories)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -167,6 +168,19 @@ class Statement:
             if s.party:
                 seen.setdefault(s.party, None)
         return tuple(seen)
+
+    def text_paragraphs(self) -> Iterator[Paragraph]:
+        """Every paragraph of the text in reading order: preamble, articles with their
+        sub-items, closing (the notes' paragraphs are not included)."""
+        yield from self.preamble
+        for article in self.articles:
+            for block in article.blocks:
+                if isinstance(block, SubList):
+                    for item in block.items:
+                        yield from item.paragraphs
+                else:
+                    yield block
+        yield from self.closing
 
     def note(self, number: int) -> Note:
         """The note with the given number."""

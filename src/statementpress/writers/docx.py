@@ -973,14 +973,8 @@ def _repeated_notes(statement: Statement) -> set[int]:
             elif isinstance(n, (Emphasis, Strong)):
                 yield from refs(n.children)
 
-    paragraphs = list(statement.preamble) + list(statement.closing)
-    for a in statement.articles:
-        for b in a.blocks:
-            if isinstance(b, Paragraph):
-                paragraphs.append(b)
-            else:
-                paragraphs.extend(p for item in b.items for p in item.paragraphs)
-    return {r.number for p in paragraphs for r in refs(p.content) if r.occurrence > 1}
+    return {r.number for p in statement.text_paragraphs() for r in refs(p.content)
+            if r.occurrence > 1}
 
 
 def _field(instruction: str, result: str) -> list:
