@@ -40,8 +40,11 @@ def test_build_output_path(tmp_path):
 def test_duplicate_id_and_lang_rejected(write_source, tmp_path):
     a = write_source(MINIMAL, name="a.md")
     b = write_source(MINIMAL, name="b.md")
-    with pytest.raises(BuildError, match="also used by"):
+    with pytest.raises(SourceError) as info:
         build([a, b], ["html"], out=tmp_path / "out")
+    assert str(info.value.format_message()) == (
+        f"{b}:3:1: error: {a} is already the 'ru' version of 'test-statement'; give this "
+        "source another id, or the lang of its language")
     assert not (tmp_path / "out").exists()
 
 

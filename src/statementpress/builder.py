@@ -50,25 +50,34 @@ def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
     return statements
 
 
+def _key_line(statement: Statement, key: str) -> int:
+    """The 1-based line of a front matter key in the statement's source (1 if not there)."""
+    lines = statement.source.data.decode("utf-8", errors="replace").split("\n")
+    return next((i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
 def _check_translations(statements: Sequence[Statement]) -> None:
     """Sources sharing an id are translations: one per language, at most one authoritative."""
     by_id: dict[str, list[Statement]] = {}
+    problems: list[Diagnostic] = []
     for st in statements:
         group = by_id.setdefault(st.meta.id, [])
         for other in group:
             if other.meta.lang == st.meta.lang:
-                raise BuildError(
-                    f"{st.source.path}: id {st.meta.id!r} in language {st.meta.lang!r} is also "
-                    f"used by {other.source.path}; each source needs its own id (or another lang)"
-                )
+                problems.append(Diagnostic(
+                    st.source.path, _key_line(st, "lang"), 1,
+                    f"{other.source.path} is already the {st.meta.lang!r} version of "
+                    f"{st.meta.id!r}; give this source another id, or the lang of its language",
+                ))
         group.append(st)
     for statement_id, group in by_id.items():
-        marked = [st.source.path for st in group if st.meta.authoritative]
-        if len(marked) > 1:
-            raise BuildError(
-                f"{', '.join(marked)}: more than one language of {statement_id!r} is marked "
-                "authoritative; keep 'authoritative: true' in one of them"
-            )
+        marked = [st for st in group if st.meta.authoritative]
+        for st in marked[1:]:
+            problems.append(Diagnostic(
+                st.source.path, _key_line(st, "authoritative"), 1,
+                f"{marked[0].source.path} already marks its language version of "
+                f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
+            ))
         counts = {(len(st.articles), len(st.signatories)) for st in group}
         if len(counts) > 1:
             log.warning(
@@ -77,6 +86,8 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                 ", ".join(f"{st.meta.lang}: {len(st.articles)} articles, "
                           f"{len(st.signatories)} signatories" for st in group),
             )
+    if problems:
+        raise SourceError(problems)
 
 
 def prepare(statement: Statement) -> Statement:
