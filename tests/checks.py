@@ -1,4 +1,5 @@
-"""Checks shared by the tests: EPUBCheck on an EPUB, with its report cached per file content."""
+"""Checks shared by the tests: EPUBCheck on an EPUB (reports cached per file content), and the
+stylesheets of the editions rendered side by side."""
 
 from __future__ import annotations
 
@@ -45,3 +46,15 @@ def epubcheck(path: Path) -> dict:
     return report
 
 
+
+
+def stylesheets(statement, chosen) -> dict[str, str]:
+    """The PDF, HTML and EPUB stylesheets of a layout for a statement, by edition."""
+    from statementpress.writers import pdf
+
+    return {
+        "pdf": pdf.stylesheet(statement, chosen),
+        "html": chosen.render("screen.css.j2"),
+        "epub": chosen.render("epub.css.j2", faces=[], family="PT Serif", hyphens=True,
+                              hyphenate_character="-"),
+    }

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT
+from checks import stylesheets
 from statementpress import layout
 from statementpress.writers import docx as docx_writer
 from statementpress.writers import pdf as pdf_writer
@@ -37,15 +38,6 @@ def rule(css: str, selector: str) -> str:
     return " ".join(re.findall(rf"(?:^|\}}|\n){re.escape(selector)}\s*\{{([^}}]*)\}}", css))
 
 
-def css_of(statement, chosen) -> dict[str, str]:
-    return {
-        "pdf": pdf_writer.stylesheet(statement, chosen),
-        "html": chosen.render("screen.css.j2"),
-        "epub": chosen.render("epub.css.j2", faces=[], family="PT Serif", hyphens=True,
-                              hyphenate_character="-"),
-    }
-
-
 def docx_name_bold(statement, chosen, dest) -> bool:
     docx_writer.write(statement, chosen, dest)
     with zipfile.ZipFile(dest) as zf:
@@ -57,7 +49,7 @@ def docx_name_bold(statement, chosen, dest) -> bool:
 @pytest.mark.parametrize("bold", [True, False])
 def test_signatory_names_bold_alike_in_every_edition(statement, custom, tmp_path, bold):
     chosen = custom(f"[signatures]\nname_bold = {str(bold).lower()}\n")
-    for edition, css in css_of(statement, chosen).items():
+    for edition, css in stylesheets(statement, chosen).items():
         weight = re.search(r"font-weight:\s*(\w+)", rule(css, ".signatory-name"))
         assert weight and weight[1] == ("bold" if bold else "normal"), edition
     assert docx_name_bold(statement, chosen, tmp_path / "names.docx") is bold

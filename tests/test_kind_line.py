@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from lxml import etree
 
+from checks import stylesheets
 from statementpress import layout
 from statementpress.writers import docx as docx_writer
-from statementpress.writers import pdf as pdf_writer
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -29,15 +29,6 @@ def capitals(tmp_path, monkeypatch):
 def kind_rules(css: str) -> str:
     """The declarations of every `.kind` rule of a stylesheet."""
     return " ".join(re.findall(r"(?<![\w-])\.kind\s*\{([^}]*)\}", css))
-
-
-def stylesheets(statement, chosen) -> dict[str, str]:
-    return {
-        "pdf": pdf_writer.stylesheet(statement, chosen),
-        "html": chosen.render("screen.css.j2"),
-        "epub": chosen.render("epub.css.j2", faces=[], family="PT Serif", hyphens=True,
-                              hyphenate_character="-"),
-    }
 
 
 def docx_kind(statement, chosen, dest):
