@@ -10,7 +10,7 @@ from pathlib import Path
 from statementpress import fonts
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
-from statementpress.model import Statement
+from statementpress.model import Statement, primary_language
 from statementpress.reader import load
 from statementpress.writers import WRITERS, edition_name
 
@@ -150,7 +150,7 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
     found: list[Diagnostic] = []
     rest: list[tuple[str, tuple[int, int]]] = []
     lang = statement.meta.lang
-    key = f"[fonts.{lang.split('-')[0].lower()}]"
+    key = f"[fonts.{primary_language(lang)}]"
     for ch in missing:
         where = _locate(statement, ch)
         if where is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from statementpress.writers import WRITERS
+from statementpress.writers import WRITERS, human_size
 
 FORMAT_NAMES = (*WRITERS, "all")
 
@@ -62,10 +62,6 @@ def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.1f} KiB" if n >= 1024 else f"{n} B"
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=None, package_name="statementpress", prog_name="statementpress",
                       message="%(prog)s %(version)s")
@@ -109,7 +105,7 @@ def build(sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None
 
     def report(path: Path) -> None:
         if not quiet:
-            click.echo(f"wrote {path} ({_size(path.stat().st_size)})")
+            click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
 
     run(sources, formats, layout=layout, out=out, on_written=report)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+
+from statementpress.model import primary_language
 
 # Genitive month names, as a date is written in Russian ("16 июля 2020 г.").
 _RU_MONTHS = (
@@ -15,20 +18,17 @@ _EN_MONTHS = (
 )
 
 
-
-def _plain(date: datetime.date, primary: str) -> str:
-    if primary == "ru":
-        return f"{date.day} {_RU_MONTHS[date.month - 1]} {date.year} г."
-    if primary == "en":
-        return f"{date.day} {_EN_MONTHS[date.month - 1]} {date.year}"
-    if primary == "zh":
-        return f"{date.year}年{date.month}月{date.day}日"
-    return date.isoformat()
+# The national written form of a date, by primary language; every other language gets ISO 8601.
+_STYLES: dict[str, Callable[[datetime.date], str]] = {
+    "ru": lambda d: f"{d.day} {_RU_MONTHS[d.month - 1]} {d.year} г.",
+    "en": lambda d: f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}",
+    "zh": lambda d: f"{d.year}年{d.month}月{d.day}日",
+}
 
 
 def has_national_style(lang: str) -> bool:
     """Whether dates of this language are printed in a national word form (else ISO 8601)."""
-    return lang.split("-")[0].lower() in ("ru", "en", "zh")
+    return primary_language(lang) in _STYLES
 
 
 def format_date(date: datetime.date, lang: str) -> str:
@@ -39,5 +39,5 @@ def format_date(date: datetime.date, lang: str) -> str:
     """
     from statementpress.typography import typeset
 
-    primary = lang.split("-")[0].lower()
-    return typeset(_plain(date, primary), lang)
+    style = _STYLES.get(primary_language(lang), datetime.date.isoformat)
+    return typeset(style(date), lang)

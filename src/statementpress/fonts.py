@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from statementpress.errors import BuildError, LayoutError
 from statementpress.layout import Layout
-from statementpress.model import Statement
+from statementpress.model import Statement, primary_language
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
 # CSS font-weight and font-style of each style, for the @font-face rules of every edition.
@@ -37,10 +39,6 @@ class FontFace:
     def regular(self) -> Path:
         """The upright regular face, which every family has."""
         return self.files["regular"]
-
-
-def _primary(lang: str) -> str:
-    return lang.split("-")[0].lower()
 
 
 # The keys a face may have, with their types; the first three are required.
@@ -87,7 +85,7 @@ def face_for(layout: Layout, lang: str) -> FontFace:
     from fonts installed on the machine, so every machine renders the same.
     """
     fonts = _faces(layout)
-    key = _primary(lang) if _primary(lang) in fonts else "default"
+    key = primary_language(lang) if primary_language(lang) in fonts else "default"
     if key not in fonts:
         raise LayoutError(f"layout {layout.name!r} has no [fonts.default] and no [fonts.{key}]")
     spec = fonts[key]
@@ -147,6 +145,16 @@ def media_type(path: Path) -> str:
 def css_format(path: Path) -> str:
     """The CSS `format()` name of a font file for @font-face, by its extension."""
     return _font_type(path)[1]
+
+
+def font_face_sources(face: FontFace, url: Callable[[Path], str]) -> list[dict[str, Any]]:
+    """One @font-face source per file of the face: its `url` (as `url` gives it for the
+    edition), CSS `format`, `weight` and `style`, in the order of the face's styles."""
+    return [
+        {"url": url(path), "format": css_format(path), "weight": CSS_STYLES[style][0],
+         "style": CSS_STYLES[style][1]}
+        for style, path in face.files.items()
+    ]
 
 
 def subset_data(path: Path, text: str) -> bytes:
@@ -223,5 +231,5 @@ def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> Non
         raise BuildError(
             f"{statement.source.path}: the face {face.family!r} ([{face.key}] of the layout) "
             f"has no glyph for {shown}{more} used by this {lang!r} statement; set a face "
-            f"that covers the language in [fonts.{_primary(lang)}] of layout.toml"
+            f"that covers the language in [fonts.{primary_language(lang)}] of layout.toml"
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from statementpress.model import primary_language
+
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
         "preamble": "Preamble",
@@ -53,4 +55,4 @@ _LABELS: dict[str, dict[str, str]] = {
 
 def labels(lang: str) -> dict[str, str]:
     """The label table for a BCP 47 tag, by its primary subtag; English where none exists."""
-    return _LABELS.get(lang.split("-")[0].lower(), _LABELS["en"])
+    return _LABELS.get(primary_language(lang), _LABELS["en"])

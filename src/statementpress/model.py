@@ -187,6 +187,12 @@ class Statement:
         return self.notes[number - 1]
 
 
+def primary_language(lang: str) -> str:
+    """The primary subtag of a BCP 47 tag, lower case ("zh-Hans" -> "zh"): what per-language
+    tables (dates, labels, typography rules, fonts) are keyed by."""
+    return lang.split("-")[0].lower()
+
+
 def plain_text(content: tuple[Inline, ...] | Paragraph) -> str:
     """The text of inline content without note calls; line breaks become spaces."""
     if isinstance(content, Paragraph):

@@ -22,6 +22,7 @@ from statementpress.model import (
     SubItem,
     SubList,
     Text,
+    primary_language,
 )
 
 # The one no-break space of every rule: the faces of the layouts have it, while the narrow
@@ -172,7 +173,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
 
 def rules_for(lang: str) -> tuple[Rule, ...]:
     """The rule table of a BCP 47 tag's primary language (none for languages without one)."""
-    return RULES.get(lang.split("-")[0].lower(), ())
+    return RULES.get(primary_language(lang), ())
 
 
 def typeset(text: str, lang: str) -> str:

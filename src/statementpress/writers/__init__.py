@@ -59,6 +59,15 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+def human_size(size: int) -> str:
+    """A file size as the CLI's summary and the HTML page show it: "23.3 KiB", "512 B"."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
 def edition_name(statement: Statement, writer: Writer) -> str:
     """The file name of one edition: `<id>.<lang>.<ext>`."""
     return f"{statement.meta.id}.{statement.meta.lang}.{writer.extension}"

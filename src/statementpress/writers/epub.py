@@ -187,25 +187,17 @@ def content(
     font_items = [
         ManifestItem(
             id=f"font-{style.replace('_', '-')}",
-            href=f"{FONT_FOLDER}/{path.name}",
+            href=_font_href(path),
             media_type=fonts.media_type(path),
             data=fonts.subset_data(path, shown) if face.subset else path.read_bytes(),
         )
         for style, path in face.files.items()
     ]
     css_folder = PurePosixPath(STYLESHEET).parent
-    faces = [
-        {
-            "href": _relative(item.href, css_folder),
-            "format": fonts.css_format(face.files[style]),
-            "weight": fonts.CSS_STYLES[style][0],
-            "style": fonts.CSS_STYLES[style][1],
-        }
-        for style, item in zip(face.files, font_items)
-    ]
     css = layout.render(
         "epub.css.j2",
-        faces=faces,
+        faces=fonts.font_face_sources(
+            face, lambda path: _relative(_font_href(path), css_folder)),
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
@@ -256,6 +248,11 @@ def zip_epub(dest: Path, entries: list[zipout.Entry], when: datetime.datetime) -
     """Write the entries, `mimetype` first, as a reproducible zip at `dest`."""
     assert entries[0].name == "mimetype" and not entries[0].compress
     return zipout.write_zip(dest, entries, when)
+
+
+def _font_href(path: Path) -> str:
+    """Where a font file goes in the package, relative to the package document."""
+    return f"{FONT_FOLDER}/{path.name}"
 
 
 def _relative(href: str, folder: PurePosixPath) -> str:

@@ -39,14 +39,6 @@ def render(
     )
 
 
-def _human_size(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
-
-
 def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, str]]:
     """Links to the given editions of the statement (other formats and languages), in order.
 
@@ -54,7 +46,7 @@ def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, 
     build are given, so the page depends on the build alone, not on what an earlier build
     left in the folder.
     """
-    from statementpress.writers import WRITERS
+    from statementpress.writers import WRITERS, human_size
 
     by_extension = {w.extension: w for w in WRITERS.values() if not w.lists_editions}
     prefix = f"{statement.meta.id}."
@@ -69,7 +61,7 @@ def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, 
             "label": writer.label,
             "lang": lang,
             "media_type": writer.media_type,
-            "size": _human_size(path.stat().st_size),
+            "size": human_size(path.stat().st_size),
         })
     if len({e["lang"] for e in found}) > 1:
         for e in found:

@@ -16,16 +16,13 @@ from statementpress.writers import html
 
 log = logging.getLogger("statementpress")
 
+
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
     # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
     fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
-    faces = [
-        {"url": path.as_uri(), "weight": fonts.CSS_STYLES[style][0],
-         "style": fonts.CSS_STYLES[style][1]}
-        for style, path in face.files.items()
-    ]
+    faces = fonts.font_face_sources(face, Path.as_uri)
     rule_svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
