@@ -76,7 +76,9 @@ def write(
 
     `editions` are the statement's other editions from the same build; the page links them.
     """
-    css = layout.render("screen.css.j2")
+    from statementpress.fonts import face_for
+
+    css = layout.render("screen.css.j2", family=face_for(layout, statement.meta.lang).family)
     page = render(
         statement,
         layout,
