@@ -47,8 +47,12 @@ def main() -> None:
     rows: list[tuple[str, float]] = []
     rows.append(("read + validate source", median_seconds(lambda: load(SOURCE), args.runs)))
     rows.append(("typography pass", median_seconds(lambda: prepare(statement), args.runs)))
-    rows.append(("render page markup (template)",
-                 median_seconds(lambda: render(statement, official, mode="pdf"), args.runs)))
+    rows.append(
+        (
+            "render page markup (template)",
+            median_seconds(lambda: render(statement, official, mode="pdf"), args.runs),
+        )
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         if "pdf" in WRITERS:
@@ -64,40 +68,68 @@ def main() -> None:
                 config = FontConfiguration()
                 css = weasyprint.CSS(string=css_text, font_config=config)
                 return weasyprint.HTML(string=markup, base_url=str(ROOT)).render(
-                    stylesheets=[css], font_config=config)
+                    stylesheets=[css], font_config=config
+                )
 
             def engine_whole():
                 engine_layout().write_pdf(
-                    io.BytesIO(), pdf_variant=official.get("pdf.variant"),
-                    pdf_tags=bool(official.get("pdf.tags")))
+                    io.BytesIO(),
+                    pdf_variant=official.get("pdf.variant"),
+                    pdf_tags=bool(official.get("pdf.tags")),
+                )
 
-            rows.append(("WeasyPrint layout alone (PDF engine)",
-                         median_seconds(engine_layout, args.runs)))
-            rows.append(("WeasyPrint layout + write_pdf, same options (PDF engine)",
-                         median_seconds(engine_whole, args.runs)))
+            rows.append(
+                ("WeasyPrint layout alone (PDF engine)", median_seconds(engine_layout, args.runs))
+            )
+            rows.append(
+                (
+                    "WeasyPrint layout + write_pdf, same options (PDF engine)",
+                    median_seconds(engine_whole, args.runs),
+                )
+            )
         for name, writer in WRITERS.items():
             dest = Path(tmp) / f"bench.{writer.extension}"
-            rows.append((f"writer {name} (whole edition, in-process)",
-                         median_seconds(lambda w=writer, d=dest: w.write(statement, official, d),
-                                        args.runs)))
+            rows.append(
+                (
+                    f"writer {name} (whole edition, in-process)",
+                    median_seconds(
+                        lambda w=writer, d=dest: w.write(statement, official, d), args.runs
+                    ),
+                )
+            )
 
         exe = Path(sys.executable).with_name("statementpress")
 
         def whole_command():
-            subprocess.run([str(exe), "build", str(SOURCE), "-q", "--out", tmp], check=True,
-                           cwd=ROOT)
+            subprocess.run(
+                [str(exe), "build", str(SOURCE), "-q", "--out", tmp], check=True, cwd=ROOT
+            )
 
-        rows.append(("statementpress build (all formats, new process)",
-                     median_seconds(whole_command, args.runs)))
+        rows.append(
+            (
+                "statementpress build (all formats, new process)",
+                median_seconds(whole_command, args.runs),
+            )
+        )
         for name in WRITERS:
             command = [str(exe), "build", str(SOURCE), "-q", "--out", tmp, "--format", name]
-            rows.append((f"statementpress build --format {name} (new process)",
-                         median_seconds(lambda c=command: subprocess.run(c, check=True, cwd=ROOT),
-                                        args.runs)))
+            rows.append(
+                (
+                    f"statementpress build --format {name} (new process)",
+                    median_seconds(
+                        lambda c=command: subprocess.run(c, check=True, cwd=ROOT), args.runs
+                    ),
+                )
+            )
         help_cmd = [str(exe), "--help"]
-        rows.append(("statementpress --help (start-up)",
-                     median_seconds(lambda: subprocess.run(help_cmd, check=True,
-                                                           capture_output=True), args.runs)))
+        rows.append(
+            (
+                "statementpress --help (start-up)",
+                median_seconds(
+                    lambda: subprocess.run(help_cmd, check=True, capture_output=True), args.runs
+                ),
+            )
+        )
 
     width = max(len(name) for name, _ in rows)
     print(f"median of {args.runs} runs, {SOURCE.name}")

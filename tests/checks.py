@@ -29,7 +29,9 @@ def epubcheck(path: Path) -> dict:
         assert java, "EPUBCheck needs Java: run `make test`, which installs it where missing"
         run = subprocess.run(
             [java, "-jar", EPUBCHECK, str(path), "--usage", "--json", "-"],
-            capture_output=True, timeout=300, check=False,
+            capture_output=True,
+            timeout=300,
+            check=False,
         )
         assert run.stdout, run.stderr.decode(errors="replace")
         _reports[digest] = json.loads(run.stdout)
@@ -46,8 +48,6 @@ def epubcheck(path: Path) -> dict:
     return report
 
 
-
-
 def stylesheets(statement, chosen) -> dict[str, str]:
     """The PDF, HTML and EPUB stylesheets of a layout for a statement, by edition."""
     from statementpress.writers import pdf
@@ -55,6 +55,7 @@ def stylesheets(statement, chosen) -> dict[str, str]:
     return {
         "pdf": pdf.stylesheet(statement, chosen),
         "html": chosen.render("screen.css.j2"),
-        "epub": chosen.render("epub.css.j2", faces=[], family="PT Serif", hyphens=True,
-                              hyphenate_character="-"),
+        "epub": chosen.render(
+            "epub.css.j2", faces=[], family="PT Serif", hyphens=True, hyphenate_character="-"
+        ),
     }

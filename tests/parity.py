@@ -24,13 +24,13 @@ def seed_words() -> list[str]:
 def assert_same_words(extracted: str) -> None:
     """Fail with the first difference if `extracted` does not hold exactly the seed's words."""
     expected, got = seed_words(), words(extracted)
-    for index, (want, have) in enumerate(zip(expected, got)):
+    for index, (want, have) in enumerate(zip(expected, got, strict=False)):
         if want != have:
-            context = " ".join(expected[max(0, index - 5): index + 5])
+            context = " ".join(expected[max(0, index - 5) : index + 5])
             raise AssertionError(f"word {index}: expected {want!r}, got {have!r} near: {context}")
     assert len(got) == len(expected), (
         f"{len(expected)} words in the seed, {len(got)} in the edition; "
-        f"extra or missing at the end: {(got or expected)[min(len(got), len(expected)):][:10]}"
+        f"extra or missing at the end: {(got or expected)[min(len(got), len(expected)) :][:10]}"
     )
 
 

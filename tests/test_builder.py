@@ -44,7 +44,8 @@ def test_duplicate_id_and_lang_rejected(write_source, tmp_path):
         build([a, b], ["html"], out=tmp_path / "out")
     assert str(info.value.format_message()) == (
         f"{b}:3:1: error: {a} is already the 'ru' version of 'test-statement'; give this "
-        "source another id, or the lang of its language")
+        "source another id, or the lang of its language"
+    )
     assert not (tmp_path / "out").exists()
 
 

@@ -79,10 +79,13 @@ def test_build_bad_source_writes_nothing(run, write_source, tmp_path):
     assert not out.exists()  # the good source is not built either
 
 
-@pytest.mark.parametrize("args, names", [
-    (["--format", "rtf"], ", ".join(repr(n) for n in (*WRITERS, "all"))),
-    (["--layout", "fancy"], "valid layouts: "),
-])
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["--format", "rtf"], ", ".join(repr(n) for n in (*WRITERS, "all"))),
+        (["--layout", "fancy"], "valid layouts: "),
+    ],
+)
 def test_unknown_format_or_layout_is_usage_error(run, args, names):
     result = run("build", *args)
     assert result.exit_code == 2
@@ -107,18 +110,24 @@ def test_new_rejects_bad_id(run, tmp_path):
 
 def test_real_process_error_has_no_traceback(write_source):
     bad = write_source(MINIMAL.replace("date: 2021-05-12", "date: 2021-13-01"))
-    proc = subprocess.run([sys.executable, "-m", "statementpress", "check", str(bad)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "statementpress", "check", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"{bad}:8:7: error: invalid date '2021-13-01'")
     assert "Traceback" not in proc.stderr
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from statementpress.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('weasyprint', 'docx', 'lxml', 'jinja2', 'markdown_it', 'yaml')"
-            " if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))")
+    code = (
+        "import sys; from statementpress.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('weasyprint', 'docx', 'lxml', 'jinja2', 'markdown_it', 'yaml')"
+        " if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY:"

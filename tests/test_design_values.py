@@ -8,15 +8,15 @@ import zipfile
 import pytest
 from lxml import etree
 
-from conftest import ROOT
 from checks import stylesheets
+from conftest import ROOT
 from statementpress import layout
 from statementpress.writers import docx as docx_writer
 from statementpress.writers import pdf as pdf_writer
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-TEMPLATES = ROOT / "layouts" / "official"
+TEMPLATES = ROOT / "src" / "statementpress" / "layouts" / "official"
 
 
 @pytest.fixture
@@ -26,8 +26,9 @@ def custom(tmp_path, monkeypatch):
 
     def make(toml: str):
         (tmp_path / "custom").mkdir()
-        (tmp_path / "custom" / "layout.toml").write_text(f'inherit = "official"\n{toml}',
-                                                         encoding="utf-8")
+        (tmp_path / "custom" / "layout.toml").write_text(
+            f'inherit = "official"\n{toml}', encoding="utf-8"
+        )
         return layout.load("custom")
 
     return make
@@ -87,8 +88,10 @@ def test_note_highlight_colour_comes_from_the_layout(custom):
 
 
 def test_screen_values_come_from_the_screen_table(custom):
-    chosen = custom("[screen]\nsignatory_min_width_em = 20\nsignatory_row_gap_em = 3\n"
-                    "line_height = 1.5\nsmall_size_em = 0.9\n")
+    chosen = custom(
+        "[screen]\nsignatory_min_width_em = 20\nsignatory_row_gap_em = 3\n"
+        "line_height = 1.5\nsmall_size_em = 0.9\n"
+    )
     css = chosen.render("screen.css.j2")
     signatories = rule(css, ".signatories")
     assert "minmax(20em, 1fr)" in signatories and re.search(r"gap:\s*3em ", signatories)

@@ -43,11 +43,16 @@ def test_pdf_and_epub_declare_each_face_from_the_one_style_table(statement):
 
     official = layout.load("official")
     face = fonts.face_for(official, "ru")
-    expected = {path.name: (str(fonts.CSS_STYLES[style][0]), fonts.CSS_STYLES[style][1])
-                for style, path in face.files.items()}
+    expected = {
+        path.name: (str(fonts.CSS_STYLES[style][0]), fonts.CSS_STYLES[style][1])
+        for style, path in face.files.items()
+    }
     assert len(set(expected.values())) == 4  # four different faces
-    epub_css = next(item.data.decode() for item in epub.content(statement, official, face, "")
-                    if item.id == "css")
+    epub_css = next(
+        item.data.decode()
+        for item in epub.content(statement, official, face, "")
+        if item.id == "css"
+    )
     assert font_faces(pdf.stylesheet(statement, official)) == expected
     assert font_faces(epub_css) == expected
 

@@ -21,7 +21,8 @@ def capitals(tmp_path, monkeypatch):
     """A layout that inherits official and shows the kind line in capitals."""
     (tmp_path / "capitals").mkdir()
     (tmp_path / "capitals" / "layout.toml").write_text(
-        'inherit = "official"\n[title]\nkind_uppercase = true\n', encoding="utf-8")
+        'inherit = "official"\n[title]\nkind_uppercase = true\n', encoding="utf-8"
+    )
     monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(tmp_path))
     return layout.load("capitals")
 

@@ -16,8 +16,10 @@ ZH = FIXTURES / "harbour-accord-2031.zh.md"
 
 def test_translations_share_one_folder(tmp_path):
     written = build([EN, ZH], ["html"], out=tmp_path)
-    assert [p.name for p in written] == ["harbour-accord-2031.en.html",
-                                         "harbour-accord-2031.zh.html"]
+    assert [p.name for p in written] == [
+        "harbour-accord-2031.en.html",
+        "harbour-accord-2031.zh.html",
+    ]
     assert {p.parent for p in written} == {tmp_path / "harbour-accord-2031"}
     en = html.parse(str(written[0])).getroot()
     assert en.get("lang") == "en"
@@ -28,13 +30,16 @@ def test_translations_share_one_folder(tmp_path):
 
 def test_two_authoritative_languages_rejected(tmp_path):
     zh = tmp_path / "zh.md"
-    zh.write_text(ZH.read_text(encoding="utf-8").replace("lang: zh", "lang: zh\nauthoritative: true"),
-                  encoding="utf-8")
+    zh.write_text(
+        ZH.read_text(encoding="utf-8").replace("lang: zh", "lang: zh\nauthoritative: true"),
+        encoding="utf-8",
+    )
     with pytest.raises(SourceError) as info:
         build([EN, zh], ["html"], out=tmp_path / "out")
     assert str(info.value.format_message()).startswith(
         f"{zh}:5:1: error: {EN} already marks its language version of 'harbour-accord-2031' "
-        "authoritative")
+        "authoritative"
+    )
 
 
 def test_language_without_a_face_fails_naming_the_key(write_source, tmp_path):
@@ -47,7 +52,8 @@ def test_language_without_a_face_fails_naming_the_key(write_source, tmp_path):
     assert lines[0] == (
         f"{source}:{line}:4: error: '第' (U+7B2C) has no glyph in the face 'PT Serif' "
         "([fonts.default] of layout 'official'); write another character, or set a face that "
-        "covers this 'ja' text in [fonts.ja] of layout.toml")
+        "covers this 'ja' text in [fonts.ja] of layout.toml"
+    )
     assert len(lines) == 4  # 第, 一, 条 and 。, each at its place
     assert not (tmp_path / "out").exists()
 
@@ -59,8 +65,10 @@ def test_many_missing_glyphs_are_summarised(write_source, tmp_path):
         build([source], ["html"], out=tmp_path / "out")
     lines = info.value.format_message().splitlines()
     assert len(lines) == 9
-    assert lines[-1].endswith("'丈' (U+4E08) and 21 more characters have no glyph in 'PT Serif': "
-                              "this 'ja' text needs its own face in [fonts.ja] of layout.toml")
+    assert lines[-1].endswith(
+        "'丈' (U+4E08) and 21 more characters have no glyph in 'PT Serif': "
+        "this 'ja' text needs its own face in [fonts.ja] of layout.toml"
+    )
 
 
 def test_check_command_runs_the_glyph_check(write_source):
@@ -102,8 +110,9 @@ def russian_editions(tmp_path_factory):
 
 
 def pdf_lines(path) -> list[str]:
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -141,8 +150,11 @@ def test_russian_docx_and_epub_carry_no_break_spaces(russian_editions, kind):
 
 
 def test_fixtures_build_into_every_format(fixture_editions):
-    expected = {f"harbour-accord-2031.{lang}.{ext}" for lang in ("en", "zh")
-                for ext in ("pdf", "docx", "epub", "html")}
+    expected = {
+        f"harbour-accord-2031.{lang}.{ext}"
+        for lang in ("en", "zh")
+        for ext in ("pdf", "docx", "epub", "html")
+    }
     assert set(fixture_editions) == expected
 
 
@@ -153,8 +165,12 @@ def test_fixture_epubs_pass_epubcheck(fixture_editions, lang):
 
 @pytest.mark.parametrize("lang, family", [("en", "PT-Serif"), ("zh", "Noto-Serif-SC")])
 def test_fixture_pdfs_embed_only_the_layout_face(fixture_editions, lang, family):
-    listing = subprocess.run(["pdffonts", str(fixture_editions[f"harbour-accord-2031.{lang}.pdf"])],
-                             capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        ["pdffonts", str(fixture_editions[f"harbour-accord-2031.{lang}.pdf"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rows = [line.split() for line in listing.splitlines()[2:]]
     assert rows
     for row in rows:
@@ -190,15 +206,20 @@ def test_fixture_text_in_every_edition(fixture_editions, lang):
     probe = first[:8] if lang == "zh" else " ".join(first.split()[:3])
     pdf = "".join(pdf_lines(fixture_editions[f"harbour-accord-2031.{lang}.pdf"]))
     assert probe.replace(" ", "") in pdf.replace(" ", "")
-    for text in (docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"]),
-                 epub_text(fixture_editions[f"harbour-accord-2031.{lang}.epub"])):
+    for text in (
+        docx_text(fixture_editions[f"harbour-accord-2031.{lang}.docx"]),
+        epub_text(fixture_editions[f"harbour-accord-2031.{lang}.epub"]),
+    ):
         assert probe in text.replace("\u00a0", " ")
 
 
-@pytest.mark.parametrize("path, dateline", [
-    (EN, "9\u00a0March\u00a02031, Port Lumen"),
-    (ZH, "2031年3月9日，光明港"),
-])
+@pytest.mark.parametrize(
+    "path, dateline",
+    [
+        (EN, "9\u00a0March\u00a02031, Port Lumen"),
+        (ZH, "2031年3月9日，光明港"),
+    ],
+)
 def test_dateline_separator_follows_the_language(fixture_editions, path, dateline):
     lang = path.name.split(".")[1]
     page = html.parse(str(fixture_editions[f"harbour-accord-2031.{lang}.html"])).getroot()
@@ -230,7 +251,8 @@ def test_authoritative_language_is_marked_on_its_page(fixture_editions):
     en = html.parse(str(fixture_editions["harbour-accord-2031.en.html"])).getroot()
     zh = html.parse(str(fixture_editions["harbour-accord-2031.zh.html"])).getroot()
     assert en.xpath("string(//nav//p[@class='authoritative'])") == (
-        "This language version is authoritative.")
+        "This language version is authoritative."
+    )
     assert not zh.xpath("//nav//p[@class='authoritative']")
 
 

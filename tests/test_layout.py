@@ -53,25 +53,42 @@ def write_layout(tmp_path, monkeypatch, toml: str, name: str = "x"):
     return tmp_path / name / "layout.toml"
 
 
-@pytest.mark.parametrize("override, message", [
-    ('[text]\nsize_pt = "14pt"', "'text.size_pt' must be a number like 14, not '14pt'"),
-    ('[signatures]\ncolumns = "three"', "'signatures.columns' must be a number like 3, not 'three'"),
-    ('[title]\nkind_uppercase = "no"', "'title.kind_uppercase' must be true or false, not 'no'"),
-    ('[page]\nsize = 5', "'page.size' must be a string like 'A4', not 5"),
-    ('notes = 3', "'notes' must be a table ([notes]), not 3"),
-    ('[signatures]\ncolumns = 4', "'signatures.columns' must be 2 or 3, not 4"),
-    ('[signatures]\ncolumns = 2.5', "'signatures.columns' must be 2 or 3, not 2.5"),
-    ('[text]\nsize_pt = 0', "'text.size_pt' must be greater than 0, not 0"),
-    ('[notes]\nline_height = -1', "'notes.line_height' must be greater than 0, not -1"),
-    ('[page]\nmargin_left_mm = -5', "'page.margin_left_mm' must not be negative, not -5"),
-    ('[text]\nalign = "centre"', "'text.align' must be 'justify' or 'left' or 'right' or 'center', "
-                                 "not 'centre'"),
-    ('[colours]\ntext = "black"', "'colours.text' must be a colour like '#1f3b63', not 'black'"),
-    ('[page]\nnumber_from_page = 0', "'page.number_from_page' must be a whole number of at least 1, "
-                                     "not 0"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ('[text]\nsize_pt = "14pt"', "'text.size_pt' must be a number like 14, not '14pt'"),
+        (
+            '[signatures]\ncolumns = "three"',
+            "'signatures.columns' must be a number like 3, not 'three'",
+        ),
+        (
+            '[title]\nkind_uppercase = "no"',
+            "'title.kind_uppercase' must be true or false, not 'no'",
+        ),
+        ("[page]\nsize = 5", "'page.size' must be a string like 'A4', not 5"),
+        ("notes = 3", "'notes' must be a table ([notes]), not 3"),
+        ("[signatures]\ncolumns = 4", "'signatures.columns' must be 2 or 3, not 4"),
+        ("[signatures]\ncolumns = 2.5", "'signatures.columns' must be 2 or 3, not 2.5"),
+        ("[text]\nsize_pt = 0", "'text.size_pt' must be greater than 0, not 0"),
+        ("[notes]\nline_height = -1", "'notes.line_height' must be greater than 0, not -1"),
+        ("[page]\nmargin_left_mm = -5", "'page.margin_left_mm' must not be negative, not -5"),
+        (
+            '[text]\nalign = "centre"',
+            "'text.align' must be 'justify' or 'left' or 'right' or 'center', not 'centre'",
+        ),
+        (
+            '[colours]\ntext = "black"',
+            "'colours.text' must be a colour like '#1f3b63', not 'black'",
+        ),
+        (
+            "[page]\nnumber_from_page = 0",
+            "'page.number_from_page' must be a whole number of at least 1, not 0",
+        ),
+    ],
+)
 def test_values_are_checked_against_the_official_types_and_ranges(
-        tmp_path, monkeypatch, override, message):
+    tmp_path, monkeypatch, override, message
+):
     path = write_layout(tmp_path, monkeypatch, f'inherit = "official"\n{override}\n')
     with pytest.raises(LayoutError) as info:
         layout.load("x")
@@ -84,11 +101,12 @@ def test_a_layout_that_does_not_inherit_must_have_every_key(tmp_path, monkeypatc
     with pytest.raises(LayoutError) as info:
         layout.load("x")
     assert info.value.format_message() == (
-        f"layout 'x' ({path}): lacks 'notes.rule_width_mm'; add it or inherit 'official'")
+        f"layout 'x' ({path}): lacks 'notes.rule_width_mm'; add it or inherit 'official'"
+    )
 
 
 def test_every_problem_is_listed(tmp_path, monkeypatch):
-    write_layout(tmp_path, monkeypatch, '[page]\nwidth_mm = 148\n')
+    write_layout(tmp_path, monkeypatch, "[page]\nwidth_mm = 148\n")
     with pytest.raises(LayoutError) as info:
         layout.load("x")
     lines = info.value.format_message().splitlines()
@@ -97,7 +115,11 @@ def test_every_problem_is_listed(tmp_path, monkeypatch):
 
 
 def test_int_and_float_are_interchangeable_and_extra_keys_are_free(tmp_path, monkeypatch):
-    write_layout(tmp_path, monkeypatch, 'inherit = "official"\ndescription = "mine"\n'
-                 '[text]\nsize_pt = 13.5\n[page]\nwidth_mm = 148.0\n[mine]\noffset_mm = -2\n')
+    write_layout(
+        tmp_path,
+        monkeypatch,
+        'inherit = "official"\ndescription = "mine"\n'
+        "[text]\nsize_pt = 13.5\n[page]\nwidth_mm = 148.0\n[mine]\noffset_mm = -2\n",
+    )
     loaded = layout.load("x")
     assert loaded.number("text.size_pt") == 13.5 and loaded.get("mine.offset_mm") == -2

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 from statementpress.cli import cli
 
-OFFICIAL = ROOT / "layouts" / "official"
+OFFICIAL = ROOT / "src" / "statementpress" / "layouts" / "official"
 
 
 @pytest.fixture
@@ -20,8 +20,12 @@ def layouts(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(folder))
 
-    def make(name: str, toml: str | None = None, copy_official: bool = False,
-             files: dict[str, str] | None = None):
+    def make(
+        name: str,
+        toml: str | None = None,
+        copy_official: bool = False,
+        files: dict[str, str] | None = None,
+    ):
         target = folder / name
         if copy_official:
             shutil.copytree(OFFICIAL, target)
@@ -39,15 +43,21 @@ def layouts(tmp_path, monkeypatch):
 def build(source, layout: str, fmt: str, out) -> tuple[int, str]:
     # catch_exceptions=False: an exception that is not the user's to fix fails the test.
     result = CliRunner().invoke(
-        cli, ["build", str(source), "--layout", layout, "--format", fmt, "--out", str(out)],
-        catch_exceptions=False)
+        cli,
+        ["build", str(source), "--layout", layout, "--format", fmt, "--out", str(out)],
+        catch_exceptions=False,
+    )
     return result.exit_code, result.output
 
 
 def test_template_runtime_error_names_layout_template_and_line(layouts, write_source, tmp_path):
-    layouts("broken", 'inherit = "official"\n',
-            files={"screen.css.j2":
-                   '/* a stylesheet */\n\nbody { font-size: {{ L.text.size_pt + "x" }}; }\n'})
+    layouts(
+        "broken",
+        'inherit = "official"\n',
+        files={
+            "screen.css.j2": '/* a stylesheet */\n\nbody { font-size: {{ L.text.size_pt + "x" }}; }\n'
+        },
+    )
     code, output = build(write_source(), "broken", "html", tmp_path / "out")
     assert code == 1
     assert "layout 'broken', template 'screen.css.j2'" in output and "line 3" in output
@@ -67,8 +77,9 @@ def test_template_value_error_is_a_layout_error(layouts):
 def test_layout_without_the_note_rule_width(layouts, write_source, tmp_path):
     folder = layouts("no-rule", copy_official=True)
     toml = folder / "layout.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("rule_width_mm = 50\n", ""),
-                    encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("rule_width_mm = 50\n", ""), encoding="utf-8"
+    )
     code, output = build(write_source(), "no-rule", "pdf", tmp_path / "out")
     assert code == 1 and "'notes.rule_width_mm'" in output
     assert "no-rule" in output and "Traceback" not in output
@@ -87,15 +98,18 @@ def test_pdf_stylesheet_reads_values_through_the_layout(statement):
         pdf.stylesheet(statement, lacking)
 
 
-@pytest.mark.parametrize("toml, key", [
-    ('inherit = "official"\n[fonts.default]\npackage = ""\n', "'fonts.default.package'"),
-    ('inherit = "official"\n[fonts.default]\nregular = 3\n', "'fonts.default.regular'"),
-    ('inherit = "official"\n[fonts.default]\nhyphenate = "no"\n', "'fonts.default.hyphenate'"),
-    ('inherit = "official"\n[fonts.default]\nfamly = "X"\n', "'fonts.default.famly'"),
-    ('inherit = "official"\n[fonts.default]\npackage = "..nowhere"\n', "'..nowhere'"),
-    ('inherit = "official"\nfonts = 3\n', "'fonts'"),
-    ('inherit = "official"\n[fonts]\nzh = "Noto"\n', "'fonts.zh'"),
-])
+@pytest.mark.parametrize(
+    "toml, key",
+    [
+        ('inherit = "official"\n[fonts.default]\npackage = ""\n', "'fonts.default.package'"),
+        ('inherit = "official"\n[fonts.default]\nregular = 3\n', "'fonts.default.regular'"),
+        ('inherit = "official"\n[fonts.default]\nhyphenate = "no"\n', "'fonts.default.hyphenate'"),
+        ('inherit = "official"\n[fonts.default]\nfamly = "X"\n', "'fonts.default.famly'"),
+        ('inherit = "official"\n[fonts.default]\npackage = "..nowhere"\n', "'..nowhere'"),
+        ('inherit = "official"\nfonts = 3\n', "'fonts'"),
+        ('inherit = "official"\n[fonts]\nzh = "Noto"\n', "'fonts.zh'"),
+    ],
+)
 def test_bad_fonts_table_names_the_key(layouts, write_source, tmp_path, toml, key):
     layouts("fonty", toml)
     code, output = build(write_source(), "fonty", "html", tmp_path / "out")
@@ -106,8 +120,9 @@ def test_bad_fonts_table_names_the_key(layouts, write_source, tmp_path, toml, ke
 def test_new_into_a_file_path_is_a_clean_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "file").write_text("not a folder")
-    result = CliRunner().invoke(cli, ["new", "x1", "-d", str(tmp_path / "file" / "x")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["new", "x1", "-d", str(tmp_path / "file" / "x")], catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert f"cannot create {tmp_path / 'file' / 'x' / 'x1.md'}" in result.output
     assert "Not a directory" in result.output or "exists" in result.output

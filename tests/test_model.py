@@ -26,8 +26,11 @@ def test_to_dict_is_json_and_tagged(statement):
     assert data["type"] == "Statement"
     assert data["meta"]["date"] == "2020-07-16"
     assert data["articles"][0]["number"] == 1
-    assert data["source"] == {"type": "Source", "path": statement.source.path,
-                              "size": len(statement.source.data)}
+    assert data["source"] == {
+        "type": "Source",
+        "path": statement.source.path,
+        "size": len(statement.source.data),
+    }
 
 
 def test_parties_in_order_without_repeats(statement):
@@ -41,5 +44,12 @@ def test_text_paragraphs_in_reading_order(write_source):
 
     st = load(write_source(MINIMAL.replace("[^a]: Первое", "Заключение.\n\n[^a]: Первое")))
     texts = [plain_text(p) for p in st.text_paragraphs()]
-    assert texts == ["Преамбула заявления.", "Первая статья.", "Второй абзац первой статьи.",
-                     "подпункт один;", "подпункт два.", "Вторая статья и снова.", "Заключение."]
+    assert texts == [
+        "Преамбула заявления.",
+        "Первая статья.",
+        "Второй абзац первой статьи.",
+        "подпункт один;",
+        "подпункт два.",
+        "Вторая статья и снова.",
+        "Заключение.",
+    ]

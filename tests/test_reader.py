@@ -25,7 +25,12 @@ def test_canonical_source_structure():
     assert [len(a.paragraphs) for a in statement.articles] == [1, 2, 8, 2, 1, 2]
     assert len(statement.preamble) == 2
     assert [s.name for s in statement.signatories] == [
-        "Ван И", "М.Б.Тлеуберди", "Ч.А.Айдарбеков", "С.Мухриддин", "Р.О.Мередов", "А.Х.Камилов",
+        "Ван И",
+        "М.Б.Тлеуберди",
+        "Ч.А.Айдарбеков",
+        "С.Мухриддин",
+        "Р.О.Мередов",
+        "А.Х.Камилов",
     ]
     assert statement.signatories[4].title == "Вице-премьер, Министр иностранных дел Туркменистана"
     assert len(statement.notes) >= 5
@@ -39,7 +44,8 @@ def test_minimal_source_model(write_source):
     first, second = st.articles
     assert isinstance(first.blocks[2], SubList) and not first.blocks[2].ordered
     assert [i.paragraphs[0].content[0].text for i in first.blocks[2].items] == [
-        "подпункт один;", "подпункт два.",
+        "подпункт один;",
+        "подпункт два.",
     ]
     refs = [n for n in second.paragraphs[0].content if isinstance(n, NoteRef)]
     # Notes are numbered by first call; a second call of note "a" keeps its number.
@@ -85,53 +91,137 @@ def line_of(text: str, needle: str) -> int:
 CASES = [
     # name, transform of MINIMAL, expected line (needle or number), expected message part
     ("missing front matter", lambda t: t.split("---\n", 2)[2], 1, "missing front matter"),
-    ("unclosed front matter", lambda t: t.replace("---\n\nПреамбула", "\nПреамбула"), 1,
-     "never closed"),
-    ("yaml syntax", lambda t: t.replace("lang: ru", "lang: [ru"), "kind:",
-     "while parsing a flow sequence on line 3"),
-    ("missing key", lambda t: t.replace("lang: ru\n", ""), 1, "missing required front matter key 'lang'"),
+    (
+        "unclosed front matter",
+        lambda t: t.replace("---\n\nПреамбула", "\nПреамбула"),
+        1,
+        "never closed",
+    ),
+    (
+        "yaml syntax",
+        lambda t: t.replace("lang: ru", "lang: [ru"),
+        "kind:",
+        "while parsing a flow sequence on line 3",
+    ),
+    (
+        "missing key",
+        lambda t: t.replace("lang: ru\n", ""),
+        1,
+        "missing required front matter key 'lang'",
+    ),
     ("unknown key", lambda t: t.replace("kind:", "knid:"), "knid:", "did you mean 'kind'"),
-    ("wrong type", lambda t: t.replace("kind: Совместное заявление", "kind: [a, b]"), "kind:",
-     "'kind' must be text"),
-    ("number as title", lambda t: t.replace("title: |\n  министров\n  иностранных дел",
-                                            "title: 2021"), "title:", "put the value in quotes"),
+    (
+        "wrong type",
+        lambda t: t.replace("kind: Совместное заявление", "kind: [a, b]"),
+        "kind:",
+        "'kind' must be text",
+    ),
+    (
+        "number as title",
+        lambda t: t.replace("title: |\n  министров\n  иностранных дел", "title: 2021"),
+        "title:",
+        "put the value in quotes",
+    ),
     ("invalid date", lambda t: t.replace("2021-05-12", "2021-02-30"), "date:", "invalid date"),
     ("date format", lambda t: t.replace("2021-05-12", "12.05.2021"), "date:", "YYYY-MM-DD"),
-    ("id separator", lambda t: t.replace("id: test-statement", "id: ../etc/x"), "id:",
-     "path separators"),
+    (
+        "id separator",
+        lambda t: t.replace("id: test-statement", "id: ../etc/x"),
+        "id:",
+        "path separators",
+    ),
     ("id upper case", lambda t: t.replace("id: test-statement", "id: Test"), "id:", "lower case"),
     ("bad lang", lambda t: t.replace("lang: ru", "lang: русский"), "lang:", "BCP 47"),
-    ("no signatories", lambda t: t.split("signatories:")[0] + "signatories: []\n---\n\nТекст.\n\n1. Статья.\n",
-     "signatories:", "at least one"),
-    ("signatory without title", lambda t: t.replace("    title: Министр\n    party: Сторона А\n",
-                                                    "    party: Сторона А\n"),
-     "И.И. Иванов", "signatory is missing 'title'"),
-    ("unknown signatory key", lambda t: t.replace("party: Сторона А", "partty: Сторона А"),
-     "partty", "unknown signatory key 'partty'"),
-    ("unknown layout", lambda t: t.replace("lang: ru", "lang: ru\nlayout: fancy"), "layout:",
-     "unknown layout 'fancy'"),
+    (
+        "no signatories",
+        lambda t: t.split("signatories:")[0] + "signatories: []\n---\n\nТекст.\n\n1. Статья.\n",
+        "signatories:",
+        "at least one",
+    ),
+    (
+        "signatory without title",
+        lambda t: t.replace("    title: Министр\n    party: Сторона А\n", "    party: Сторона А\n"),
+        "И.И. Иванов",
+        "signatory is missing 'title'",
+    ),
+    (
+        "unknown signatory key",
+        lambda t: t.replace("party: Сторона А", "partty: Сторона А"),
+        "partty",
+        "unknown signatory key 'partty'",
+    ),
+    (
+        "unknown layout",
+        lambda t: t.replace("lang: ru", "lang: ru\nlayout: fancy"),
+        "layout:",
+        "unknown layout 'fancy'",
+    ),
     ("empty body", lambda t: t.split("\nПреамбула")[0] + "\n", "---\n\n", "the body is empty"),
-    ("control character", lambda t: t.replace("Первая статья", "Первая\x07статья"),
-     "Первая", "control character U+0007"),
-    ("reference without definition", lambda t: t.replace("Вторая статья[^b]", "Вторая статья[^c]"),
-     "Вторая статья", "[^c] has no definition"),
-    ("definition without reference", lambda t: t + "\n[^unused]: Лишнее.\n", "[^unused]",
-     "never referenced"),
+    (
+        "control character",
+        lambda t: t.replace("Первая статья", "Первая\x07статья"),
+        "Первая",
+        "control character U+0007",
+    ),
+    (
+        "reference without definition",
+        lambda t: t.replace("Вторая статья[^b]", "Вторая статья[^c]"),
+        "Вторая статья",
+        "[^c] has no definition",
+    ),
+    (
+        "definition without reference",
+        lambda t: t + "\n[^unused]: Лишнее.\n",
+        "[^unused]",
+        "never referenced",
+    ),
     ("duplicate definition", lambda t: t + "\n[^b]: Ещё раз.\n", "Ещё раз", "defined twice"),
-    ("raw html inline", lambda t: t.replace("Первая статья", "Первая <b>статья</b>"), "<b>",
-     "raw HTML is not allowed"),
-    ("raw html block", lambda t: t.replace("2. Вторая", "<div>x</div>\n\n2. Вторая"), "<div>",
-     "raw HTML is not allowed"),
-    ("link", lambda t: t.replace("Первая статья", "[Первая](secret.txt) статья"),
-     "[Первая]", "links are not part"),
-    ("image", lambda t: t.replace("Первая статья", "![x](secret.png) статья"), "![x]",
-     "images are not part"),
-    ("heading", lambda t: t.replace("Преамбула заявления", "# Заголовок\n\nПреамбула"),
-     "# Заголовок", "headings are not part"),
-    ("article numbers out of order", lambda t: t.replace("2. Вторая", "3. Вторая"), "3. Вторая",
-     "article number 3 where 2 is expected"),
-    ("no articles", lambda t: t.replace("1. Первая", "Первая").replace("2. Вторая", "Вторая")
-     .replace("   - подпункт один;\n   - подпункт два.\n", ""), "---\n\n", "no articles found"),
+    (
+        "raw html inline",
+        lambda t: t.replace("Первая статья", "Первая <b>статья</b>"),
+        "<b>",
+        "raw HTML is not allowed",
+    ),
+    (
+        "raw html block",
+        lambda t: t.replace("2. Вторая", "<div>x</div>\n\n2. Вторая"),
+        "<div>",
+        "raw HTML is not allowed",
+    ),
+    (
+        "link",
+        lambda t: t.replace("Первая статья", "[Первая](secret.txt) статья"),
+        "[Первая]",
+        "links are not part",
+    ),
+    (
+        "image",
+        lambda t: t.replace("Первая статья", "![x](secret.png) статья"),
+        "![x]",
+        "images are not part",
+    ),
+    (
+        "heading",
+        lambda t: t.replace("Преамбула заявления", "# Заголовок\n\nПреамбула"),
+        "# Заголовок",
+        "headings are not part",
+    ),
+    (
+        "article numbers out of order",
+        lambda t: t.replace("2. Вторая", "3. Вторая"),
+        "3. Вторая",
+        "article number 3 where 2 is expected",
+    ),
+    (
+        "no articles",
+        lambda t: (
+            t.replace("1. Первая", "Первая")
+            .replace("2. Вторая", "Вторая")
+            .replace("   - подпункт один;\n   - подпункт два.\n", "")
+        ),
+        "---\n\n",
+        "no articles found",
+    ),
 ]
 
 
@@ -154,8 +244,11 @@ def test_each_error_class_is_located(write_source, name, transform, where, messa
 
 
 def test_all_problems_of_a_file_are_reported_at_once(write_source):
-    text = (MINIMAL.replace("lang: ru", "lang: 12x").replace("kind:", "knid:")
-            .replace("Вторая статья[^b]", "Вторая статья[^zz]"))
+    text = (
+        MINIMAL.replace("lang: ru", "lang: 12x")
+        .replace("kind:", "knid:")
+        .replace("Вторая статья[^b]", "Вторая статья[^zz]")
+    )
     lines = errors_of(write_source(text))
     assert len(lines) >= 4  # bad lang, unknown key, missing definition, unused [^b]
     assert all(": error: " in line for line in lines)
@@ -197,27 +290,60 @@ def test_parse_from_bytes():
 
 
 MORE_CASES = [
-    ("lone carriage return", lambda t: t.replace("Первая статья.", "Первая\rстатья."),
-     "Первая", "control character U+000D"),
-    ("bidi override", lambda t: t.replace("Первая статья", "Первая \u202eстатья"),
-     "Первая", "invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
-    ("line separator", lambda t: t.replace("Первая статья", "Первая\u2028статья"),
-     "Первая", "line separator U+2028"),
-    ("replacement character", lambda t: t.replace("Первая статья", "Первая \ufffd статья"),
-     "Первая", "U+FFFD"),
-    ("entity gives a bidi override", lambda t: t.replace("Первая статья", "Первая &#x202E; статья"),
-     "&#x202E;", "a character reference gives invisible format character U+202E"),
-    ("link reference definition", lambda t: t.replace("[^a]: Первое", "[секрет]: ./secret.md\n\n[^a]: Первое"),
-     "[секрет]", "link reference definitions are not part"),
-    ("first article not 1", lambda t: t.replace("1. Первая", "3. Первая").replace("2. Вторая", "4. Вторая"),
-     "3. Первая", "the first article is numbered 3"),
-    ("empty sub-item", lambda t: t.replace("   - подпункт два.", "   -"), "   -\n",
-     "empty sub-item"),
+    (
+        "lone carriage return",
+        lambda t: t.replace("Первая статья.", "Первая\rстатья."),
+        "Первая",
+        "control character U+000D",
+    ),
+    (
+        "bidi override",
+        lambda t: t.replace("Первая статья", "Первая \u202eстатья"),
+        "Первая",
+        "invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    ),
+    (
+        "line separator",
+        lambda t: t.replace("Первая статья", "Первая\u2028статья"),
+        "Первая",
+        "line separator U+2028",
+    ),
+    (
+        "replacement character",
+        lambda t: t.replace("Первая статья", "Первая \ufffd статья"),
+        "Первая",
+        "U+FFFD",
+    ),
+    (
+        "entity gives a bidi override",
+        lambda t: t.replace("Первая статья", "Первая &#x202E; статья"),
+        "&#x202E;",
+        "a character reference gives invisible format character U+202E",
+    ),
+    (
+        "link reference definition",
+        lambda t: t.replace("[^a]: Первое", "[секрет]: ./secret.md\n\n[^a]: Первое"),
+        "[секрет]",
+        "link reference definitions are not part",
+    ),
+    (
+        "first article not 1",
+        lambda t: t.replace("1. Первая", "3. Первая").replace("2. Вторая", "4. Вторая"),
+        "3. Первая",
+        "the first article is numbered 3",
+    ),
+    (
+        "empty sub-item",
+        lambda t: t.replace("   - подпункт два.", "   -"),
+        "   -\n",
+        "empty sub-item",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, transform, where, message", MORE_CASES,
-                         ids=[c[0] for c in MORE_CASES])
+@pytest.mark.parametrize(
+    "name, transform, where, message", MORE_CASES, ids=[c[0] for c in MORE_CASES]
+)
 def test_refused_characters_and_constructs(write_source, name, transform, where, message):
     text = transform(MINIMAL)
     path = write_source(text)
@@ -233,7 +359,8 @@ def test_refused_characters_and_constructs(write_source, name, transform, where,
 
 def test_later_lines_keep_their_numbers_after_a_lone_carriage_return(write_source):
     text = MINIMAL.replace("Преамбула заявления", "Преамбула\rзаявления").replace(
-        "Вторая статья[^b]", "Вторая <i>статья</i>[^b]")
+        "Вторая статья[^b]", "Вторая <i>статья</i>[^b]"
+    )
     lines = errors_of(write_source(text))
     html = next(line for line in lines if "raw HTML" in line)
     assert f":{line_of(text, 'Вторая')}:" in html
@@ -249,10 +376,15 @@ def test_second_identical_construct_is_reported_at_its_own_place(write_source):
 
 
 def test_autolinks_are_located(write_source):
-    text = MINIMAL.replace("Первая статья.", "Первая <https://a.example> статья\n   и <https://b.example>.")
+    text = MINIMAL.replace(
+        "Первая статья.", "Первая <https://a.example> статья\n   и <https://b.example>."
+    )
     lines = [line for line in errors_of(write_source(text)) if "links are not part" in line]
     first = line_of(text, "a.example")
-    assert [tuple(map(int, line.split(":")[1:3])) for line in lines] == [(first, 11), (first + 1, 6)]
+    assert [tuple(map(int, line.split(":")[1:3])) for line in lines] == [
+        (first, 11),
+        (first + 1, 6),
+    ]
 
 
 def test_duplicate_definition_column_is_one_based(write_source):

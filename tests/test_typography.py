@@ -13,30 +13,36 @@ from statementpress.typography import NBSP, RULES, typeset
 ALL_RULES = [(lang, rule) for lang, rules in RULES.items() for rule in rules]
 
 
-@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{l}: {r.name}" for l, r in ALL_RULES])
+@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES])
 def test_rule_example(lang, rule):
     assert typeset(rule.example, lang) == rule.expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("(далее - Стороны)", f"(далее{NBSP}— Стороны)"),
-    ("Ван И, Министр", f"Ван{NBSP}И, Министр"),     # the name "И", not the conjunction
-    ("торгово-экономических связей", "торгово-экономических связей"),
-    ("М.Б.Тлеуберди", "М.Б.Тлеуберди"),            # already break-free: left as written
-    ("С.Мухриддин и А.Х. Камилов", f"С.Мухриддин и{NBSP}А.Х.{NBSP}Камилов"),
-    ("В случае необходимости", f"В{NBSP}случае необходимости"),
-    ("16 июля 2020 г. в Москве", f"16{NBSP}июля{NBSP}2020{NBSP}г. в{NBSP}Москве"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(далее - Стороны)", f"(далее{NBSP}— Стороны)"),
+        ("Ван И, Министр", f"Ван{NBSP}И, Министр"),  # the name "И", not the conjunction
+        ("торгово-экономических связей", "торгово-экономических связей"),
+        ("М.Б.Тлеуберди", "М.Б.Тлеуберди"),  # already break-free: left as written
+        ("С.Мухриддин и А.Х. Камилов", f"С.Мухриддин и{NBSP}А.Х.{NBSP}Камилов"),
+        ("В случае необходимости", f"В{NBSP}случае необходимости"),
+        ("16 июля 2020 г. в Москве", f"16{NBSP}июля{NBSP}2020{NBSP}г. в{NBSP}Москве"),
+    ],
+)
 def test_russian_cases(text, expected):
     assert typeset(text, "ru") == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("March 9 2031", f"March{NBSP}9 2031"),          # no comma is added
-    ("March 9, 2031", f"March{NBSP}9, 2031"),
-    ("on 9 March 2031", f"on 9{NBSP}March{NBSP}2031"),
-    ("in March 2031", "in March 2031"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("March 9 2031", f"March{NBSP}9 2031"),  # no comma is added
+        ("March 9, 2031", f"March{NBSP}9, 2031"),
+        ("on 9 March 2031", f"on 9{NBSP}March{NBSP}2031"),
+        ("in March 2031", "in March 2031"),
+    ],
+)
 def test_english_dates(text, expected):
     assert typeset(text, "en") == expected
 
@@ -50,12 +56,12 @@ def letters(text: str) -> str:
 
 
 def test_pass_changes_only_spaces_and_dashes(statement):
-    from statementpress import load
     from conftest import SOURCE
+    from statementpress import load
 
     raw = load(SOURCE)
-    for before, after in zip(raw.articles, statement.articles):
-        for p, q in zip(before.paragraphs, after.paragraphs):
+    for before, after in zip(raw.articles, statement.articles, strict=True):
+        for p, q in zip(before.paragraphs, after.paragraphs, strict=True):
             assert letters(plain_text(p)) == letters(plain_text(q))
     assert letters(raw.meta.title_text) == letters(statement.meta.title_text)
 
@@ -78,7 +84,7 @@ def test_every_rule_is_documented():
         assert f"| {rule.name} |" in doc, (lang, rule.name)
 
 
-@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{l}: {r.name}" for l, r in ALL_RULES])
+@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES])
 def test_rule_changes_only_spaces_and_dashes(lang, rule):
     assert letters(typeset(rule.example, lang)) == letters(rule.example)
 

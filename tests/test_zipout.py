@@ -7,7 +7,7 @@ import zipfile
 
 from statementpress.zipout import Entry, write_zip
 
-WHEN = datetime.datetime(2020, 7, 16, tzinfo=datetime.timezone.utc)
+WHEN = datetime.datetime(2020, 7, 16, tzinfo=datetime.UTC)
 
 
 def test_same_entries_same_bytes(tmp_path):
@@ -24,7 +24,7 @@ def test_same_entries_same_bytes(tmp_path):
 
 
 def test_dates_before_1980_are_clamped(tmp_path):
-    old = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    old = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     write_zip(tmp_path / "x.zip", [Entry("a", b"a")], old)
     with zipfile.ZipFile(tmp_path / "x.zip") as zf:
         assert zf.infolist()[0].date_time == (1980, 1, 1, 0, 0, 0)

@@ -1,4 +1,4 @@
-"""statementpress: one canonical statement source compiled into PDF, DOCX, EPUB and HTML editions."""
+"""statementpress: one canonical statement source compiled into PDF, DOCX, EPUB and HTML."""
 
 from __future__ import annotations
 

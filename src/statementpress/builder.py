@@ -1,4 +1,4 @@
-"""Builder: validate every source first, then write each edition atomically into the output folder."""
+"""Builder: validate every source first, then write each edition atomically into the output."""
 
 from __future__ import annotations
 
@@ -64,27 +64,38 @@ def _check_translations(statements: Sequence[Statement]) -> None:
         group = by_id.setdefault(st.meta.id, [])
         for other in group:
             if other.meta.lang == st.meta.lang:
-                problems.append(Diagnostic(
-                    st.source.path, _key_line(st, "lang"), 1,
-                    f"{other.source.path} is already the {st.meta.lang!r} version of "
-                    f"{st.meta.id!r}; give this source another id, or the lang of its language",
-                ))
+                problems.append(
+                    Diagnostic(
+                        st.source.path,
+                        _key_line(st, "lang"),
+                        1,
+                        f"{other.source.path} is already the {st.meta.lang!r} version of "
+                        f"{st.meta.id!r}; give this source another id, or the lang of its language",
+                    )
+                )
         group.append(st)
     for statement_id, group in by_id.items():
         marked = [st for st in group if st.meta.authoritative]
         for st in marked[1:]:
-            problems.append(Diagnostic(
-                st.source.path, _key_line(st, "authoritative"), 1,
-                f"{marked[0].source.path} already marks its language version of "
-                f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
-            ))
+            problems.append(
+                Diagnostic(
+                    st.source.path,
+                    _key_line(st, "authoritative"),
+                    1,
+                    f"{marked[0].source.path} already marks its language version of "
+                    f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
+                )
+            )
         counts = {(len(st.articles), len(st.signatories)) for st in group}
         if len(counts) > 1:
             log.warning(
                 "translations of %r differ in their number of articles or signatories: %s",
                 statement_id,
-                ", ".join(f"{st.meta.lang}: {len(st.articles)} articles, "
-                          f"{len(st.signatories)} signatories" for st in group),
+                ", ".join(
+                    f"{st.meta.lang}: {len(st.articles)} articles, "
+                    f"{len(st.signatories)} signatories"
+                    for st in group
+                ),
             )
     if problems:
         raise SourceError(problems)
@@ -96,8 +107,12 @@ def prepare(statement: Statement) -> Statement:
     from statementpress.dates import has_national_style
 
     if not has_national_style(statement.meta.lang):
-        log.warning("%s: dates in %r are printed in ISO 8601 form (its national date style "
-                    "is not implemented)", statement.source.path, statement.meta.lang)
+        log.warning(
+            "%s: dates in %r are printed in ISO 8601 form (its national date style "
+            "is not implemented)",
+            statement.source.path,
+            statement.meta.lang,
+        )
     return typography.apply(statement)
 
 
@@ -158,19 +173,25 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
         if len(found) == MAX_GLYPH_PROBLEMS:
             rest.append((ch, where))
             continue
-        found.append(Diagnostic(
-            statement.source.path, *where,
-            f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
-            f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
-            f"that covers this {lang!r} text in {key} of layout.toml",
-        ))
+        found.append(
+            Diagnostic(
+                statement.source.path,
+                *where,
+                f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
+                f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
+                f"that covers this {lang!r} text in {key} of layout.toml",
+            )
+        )
     if rest:
         (ch, where), more = rest[0], len(rest) - 1
-        found.append(Diagnostic(
-            statement.source.path, *where,
-            f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
-            f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
-        ))
+        found.append(
+            Diagnostic(
+                statement.source.path,
+                *where,
+                f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
+                f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
+            )
+        )
     return found
 
 
@@ -220,7 +241,8 @@ def build(
             siblings = tuple(by_id.get(st.meta.id, ()))
             try:
                 write_atomically(
-                    lambda tmp, w=writer, s=st, l=chosen, e=siblings: w.write(s, l, tmp, e), dest
+                    lambda tmp, w=writer, s=st, lay=chosen, e=siblings: w.write(s, lay, tmp, e),
+                    dest,
                 )
             except StatementpressError:
                 raise

@@ -63,8 +63,12 @@ def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=None, package_name="statementpress", prog_name="statementpress",
-                      message="%(prog)s %(version)s")
+@click.version_option(
+    version=None,
+    package_name="statementpress",
+    prog_name="statementpress",
+    message="%(prog)s %(version)s",
+)
 def cli() -> None:
     """Compile official statements into PDF, DOCX, EPUB and HTML editions.
 
@@ -79,15 +83,32 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Edition to build; repeat for several. Default: all.")
-@click.option("-l", "--layout", callback=_check_layout,
-              help="Layout to use instead of the one each source names.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build"), show_default=True, help="Output folder.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Edition to build; repeat for several. Default: all.",
+)
+@click.option(
+    "-l",
+    "--layout",
+    callback=_check_layout,
+    help="Layout to use instead of the one each source names.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder.",
+)
 @common_options
-def build(sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None,
-          out: Path) -> None:
+def build(
+    sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None, out: Path
+) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
     Every source is validated first; if any has a problem, nothing is written.
@@ -112,8 +133,12 @@ def build(sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("-l", "--layout", callback=_check_layout,
-              help="Check against this layout instead of the one each source names.")
+@click.option(
+    "-l",
+    "--layout",
+    callback=_check_layout,
+    help="Check against this layout instead of the one each source names.",
+)
 @common_options
 def check(sources: tuple[str, ...], layout: str | None) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
@@ -131,8 +156,10 @@ def check(sources: tuple[str, ...], layout: str | None) -> None:
     statements = [st for st, _ in prepare_all(sources, layout)]
     if not click.get_current_context().meta["quiet"]:
         for st in statements:
-            click.echo(f"{st.source.path}: ok ({len(st.articles)} articles, "
-                       f"{len(st.signatories)} signatories, {len(st.notes)} notes)")
+            click.echo(
+                f"{st.source.path}: ok ({len(st.articles)} articles, "
+                f"{len(st.signatories)} signatories, {len(st.notes)} notes)"
+            )
 
 
 @cli.command()
@@ -155,8 +182,15 @@ def inspect(source: str) -> None:
 
 @cli.command()
 @click.argument("statement_id", metavar="ID")
-@click.option("-d", "--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("source"), show_default=True, help="Folder for the new source.")
+@click.option(
+    "-d",
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("source"),
+    show_default=True,
+    help="Folder for the new source.",
+)
 @common_options
 def new(statement_id: str, folder: Path) -> None:
     """Create FOLDER/ID.md from a commented skeleton, ready to fill in.

@@ -1,4 +1,4 @@
-"""Fonts: the layout's face for a language, its files from a PyPI font package, and coverage checks."""
+"""Fonts: the layout's face for a language, its files from a PyPI font package, coverage checks."""
 
 from __future__ import annotations
 
@@ -43,8 +43,16 @@ class FontFace:
 
 # The keys a face may have, with their types; the first three are required.
 FACE_KEYS: dict[str, type] = {
-    "family": str, "package": str, "regular": str, "dir": str, "bold": str, "italic": str,
-    "bold_italic": str, "hyphenate_character": str, "hyphenate": bool, "subset": bool,
+    "family": str,
+    "package": str,
+    "regular": str,
+    "dir": str,
+    "bold": str,
+    "italic": str,
+    "bold_italic": str,
+    "hyphenate_character": str,
+    "hyphenate": bool,
+    "subset": bool,
 }
 _REQUIRED = ("family", "package", "regular")
 # Names that must not be empty (an empty file or package name is never meant).
@@ -55,21 +63,28 @@ def _faces(layout: Layout) -> dict[str, dict]:
     """The layout's `fonts` table, checked: every face a table of known keys and types."""
     fonts = layout.get("fonts")
     if not isinstance(fonts, dict):
-        raise LayoutError(f"{layout.where}: 'fonts' must be a table of faces ([fonts.default], "
-                          f"[fonts.<language>]), not {fonts!r}")
+        raise LayoutError(
+            f"{layout.where}: 'fonts' must be a table of faces ([fonts.default], "
+            f"[fonts.<language>]), not {fonts!r}"
+        )
     for key, spec in fonts.items():
         if not isinstance(spec, dict):
-            raise LayoutError(f"{layout.where}: 'fonts.{key}' must be a table ([fonts.{key}]) "
-                              f"with family, package and regular, not {spec!r}")
+            raise LayoutError(
+                f"{layout.where}: 'fonts.{key}' must be a table ([fonts.{key}]) "
+                f"with family, package and regular, not {spec!r}"
+            )
         for name, value in spec.items():
             wanted = FACE_KEYS.get(name)
             if wanted is None:
-                raise LayoutError(f"{layout.where}: unknown key 'fonts.{key}.{name}'; a face "
-                                  f"has {', '.join(FACE_KEYS)}")
+                raise LayoutError(
+                    f"{layout.where}: unknown key 'fonts.{key}.{name}'; a face "
+                    f"has {', '.join(FACE_KEYS)}"
+                )
             if not isinstance(value, wanted):
                 kind = "true or false" if wanted is bool else "a string"
-                raise LayoutError(f"{layout.where}: 'fonts.{key}.{name}' must be {kind}, "
-                                  f"not {value!r}")
+                raise LayoutError(
+                    f"{layout.where}: 'fonts.{key}.{name}' must be {kind}, not {value!r}"
+                )
             if name in _NON_EMPTY and not value.strip():
                 raise LayoutError(f"{layout.where}: 'fonts.{key}.{name}' must not be empty")
         for name in _REQUIRED:
@@ -99,8 +114,10 @@ def face_for(layout: Layout, lang: str) -> FontFace:
             "dependencies (pip install it)"
         ) from None
     except (ImportError, TypeError, ValueError) as exc:
-        raise LayoutError(f"{where}: font package {package!r} cannot be imported ({exc}); "
-                          "'package' is the import name of an installed font package") from None
+        raise LayoutError(
+            f"{where}: font package {package!r} cannot be imported ({exc}); "
+            "'package' is the import name of an installed font package"
+        ) from None
     paths: dict[str, Path] = {}
     for style in STYLES:
         name = spec.get(style)
@@ -133,8 +150,9 @@ def _font_type(path: Path) -> tuple[str, str]:
     try:
         return FONT_TYPES[path.suffix.lower()]
     except KeyError:
-        raise LayoutError(f"{path.name}: not a font file type statementpress knows "
-                          f"({', '.join(FONT_TYPES)})") from None
+        raise LayoutError(
+            f"{path.name}: not a font file type statementpress knows ({', '.join(FONT_TYPES)})"
+        ) from None
 
 
 def media_type(path: Path) -> str:
@@ -151,8 +169,12 @@ def font_face_sources(face: FontFace, url: Callable[[Path], str]) -> list[dict[s
     """One @font-face source per file of the face: its `url` (as `url` gives it for the
     edition), CSS `format`, `weight` and `style`, in the order of the face's styles."""
     return [
-        {"url": url(path), "format": css_format(path), "weight": CSS_STYLES[style][0],
-         "style": CSS_STYLES[style][1]}
+        {
+            "url": url(path),
+            "format": css_format(path),
+            "weight": CSS_STYLES[style][0],
+            "style": CSS_STYLES[style][1],
+        }
         for style, path in face.files.items()
     ]
 
@@ -203,8 +225,11 @@ def statement_text(statement: Statement) -> str:
 
 def layout_glyphs(layout: Layout, face: FontFace) -> str:
     """Characters every edition draws besides the text: numbers, list markers, the hyphen."""
-    return "0123456789." + layout.get("lists.bullet") + layout.get("lists.number_suffix") + (
-        face.hyphenate_character if face.hyphenate else ""
+    return (
+        "0123456789."
+        + layout.get("lists.bullet")
+        + layout.get("lists.number_suffix")
+        + (face.hyphenate_character if face.hyphenate else "")
     )
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from statementpress.errors import LayoutError
 
 LAYOUT_FILE = "layout.toml"
-# A source checkout (and an editable install) keeps the bundled layouts beside src/.
-_BUNDLED = Path(__file__).resolve().parents[2] / "layouts"
+# Built-in layouts are package data, so a wheel install finds them as a checkout does.
+_BUNDLED = Path(__file__).resolve().parent / "layouts"
 # Every layout must have the keys of this one, with the same types (see `check`).
 REFERENCE = "official"
 # Keys whose values are not compared with the reference's: free text, and the faces, which
@@ -87,10 +87,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (quotes, backslashes, markup characters and line breaks escaped)."""
-    escaped = "".join(
-        f"\\{ord(ch):x} " if ch in '"\\<>&\n\r\f' else ch for ch in text
-    )
+    """`text` as a quoted CSS string.
+
+    Quotes, backslashes, markup characters and line breaks are escaped.
+    """
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&\n\r\f' else ch for ch in text)
     return f'"{escaped}"'
 
 
@@ -130,9 +131,7 @@ class Layout:
         """A numeric layout value; LayoutError naming the key if it is not a number."""
         value = self.get(dotted)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise LayoutError(
-                f"layout {self.name!r}: {dotted!r} must be a number, not {value!r}"
-            )
+            raise LayoutError(f"layout {self.name!r}: {dotted!r} must be a number, not {value!r}")
         return value
 
     def find_file(self, relative: str) -> Path:
@@ -185,13 +184,15 @@ class Layout:
             ) from None
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             where = self._where(*self._template_frame(exc, template))
-            raise LayoutError(f"{where}: {type(exc).__name__}: {exc}; check the layout's "
-                              "values and the template") from None
+            raise LayoutError(
+                f"{where}: {type(exc).__name__}: {exc}; check the layout's values and the template"
+            ) from None
 
     def _where(self, template: str, line: int | None) -> str:
         # With inheritance the same name may exist in several folders: show which one.
-        shown = f"{Path(template).name!r} ({template})" if os.path.isabs(template) \
-            else repr(template)
+        shown = (
+            f"{Path(template).name!r} ({template})" if os.path.isabs(template) else repr(template)
+        )
         return f"layout {self.name!r}, template {shown}" + (f", line {line}" if line else "")
 
     def _template_frame(self, exc: BaseException, template: str) -> tuple[str, int | None]:
@@ -244,8 +245,9 @@ def _reference_values() -> dict[str, Any]:
     return _read_toml(path) if path.is_file() else {}
 
 
-def _type_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
-                   prefix: str = "") -> list[str]:
+def _type_problems(
+    values: Mapping[str, Any], reference: Mapping[str, Any], prefix: str = ""
+) -> list[str]:
     problems = []
     for key, example in reference.items():
         dotted = f"{prefix}{key}"
@@ -256,15 +258,15 @@ def _type_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
             continue
         value = values[key]
         if _kind(value) != _kind(example):
-            problems.append(f"{dotted!r} must be {_expected(dotted, example)}, "
-                            f"not {_shown(value)}")
+            problems.append(f"{dotted!r} must be {_expected(dotted, example)}, not {_shown(value)}")
         elif _kind(value) == "table":
             problems.extend(_type_problems(value, example, f"{dotted}."))
     return problems
 
 
-def _range_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
-                    prefix: str = "") -> list[str]:
+def _range_problems(
+    values: Mapping[str, Any], reference: Mapping[str, Any], prefix: str = ""
+) -> list[str]:
     # Only the reference's keys: a layout's own additions are its templates' business.
     problems = []
     for key in reference:
@@ -276,14 +278,20 @@ def _range_problems(values: Mapping[str, Any], reference: Mapping[str, Any],
             problems.extend(_range_problems(value, reference[key], f"{dotted}."))
         elif dotted in _CHOICES:
             choices = _CHOICES[dotted]
-            if value not in choices or _kind(value) != _kind(choices[0]) or (
-                    isinstance(value, float) and isinstance(choices[0], int)):
-                problems.append(f"{dotted!r} must be "
-                                f"{' or '.join(_shown(c) for c in choices)}, not {_shown(value)}")
+            if (
+                value not in choices
+                or _kind(value) != _kind(choices[0])
+                or (isinstance(value, float) and isinstance(choices[0], int))
+            ):
+                problems.append(
+                    f"{dotted!r} must be "
+                    f"{' or '.join(_shown(c) for c in choices)}, not {_shown(value)}"
+                )
         elif dotted in _AT_LEAST_ONE:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(f"{dotted!r} must be a whole number of at least 1, "
-                                f"not {_shown(value)}")
+                problems.append(
+                    f"{dotted!r} must be a whole number of at least 1, not {_shown(value)}"
+                )
         elif _kind(value) == "number":
             if _POSITIVE.search(key) and value <= 0:
                 problems.append(f"{dotted!r} must be greater than 0, not {_shown(value)}")

@@ -1,4 +1,4 @@
-"""The format-neutral document model: one `Statement`, built by the reader, rendered by every writer."""
+"""The format-neutral document model: one `Statement`, built by the reader, rendered by writers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import dataclasses
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class NoteRef:
     occurrence: int = 1
 
 
-Inline = Union[Text, Emphasis, Strong, LineBreak, NoteRef]
+Inline = Text | Emphasis | Strong | LineBreak | NoteRef
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class SubList:
     items: tuple[SubItem, ...]
 
 
-Block = Union[Paragraph, SubList]
+Block = Paragraph | SubList
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,7 @@ ALLOWED_CONTROLS = {"\t", "\n"}
 # zero-width space and (non-)joiners, word joiner, and the left-to-right, right-to-left and
 # Arabic letter marks. Others, bidi embeddings, overrides and isolates among them, can make
 # text read differently from how it displays, so they are refused.
-ALLOWED_FORMAT = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f",
-                  "\u061c"}
+ALLOWED_FORMAT = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\u200e", "\u200f", "\u061c"}
 
 
 def load(path: str | Path) -> Statement:
@@ -65,7 +64,9 @@ def load(path: str | Path) -> Statement:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise SourceError([Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+        raise SourceError(
+            [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror}")]
+        ) from None
     return parse(data, shown)
 
 
@@ -178,16 +179,24 @@ class _Reader:
             context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
             if context and where and mark and where.line != mark.line:
                 problem += f" ({context} on line {where.line + offset})"
-            self.error(line, col, f"YAML syntax error in the front matter: {problem}; "
-                       "check the indentation and put values with ':' or '#' in quotes")
+            self.error(
+                line,
+                col,
+                f"YAML syntax error in the front matter: {problem}; "
+                "check the indentation and put values with ':' or '#' in quotes",
+            )
             return None, ()
         if root is None:
-            self.error(1, 1, "the front matter is empty; give at least: "
-                       + ", ".join(REQUIRED_KEYS))
+            self.error(
+                1, 1, "the front matter is empty; give at least: " + ", ".join(REQUIRED_KEYS)
+            )
             return None, ()
         if not isinstance(root, yaml.MappingNode):
-            self.error(root.start_mark.line + offset, root.start_mark.column + 1,
-                       "the front matter must be a mapping of 'key: value' lines")
+            self.error(
+                root.start_mark.line + offset,
+                root.start_mark.column + 1,
+                "the front matter must be a mapping of 'key: value' lines",
+            )
             return None, ()
 
         fields = _Fields(self, offset)
@@ -247,8 +256,10 @@ class _Fields:
             if key not in known:
                 hint = difflib.get_close_matches(key, known, n=1)
                 suggestion = f"did you mean {hint[0]!r}? " if hint else ""
-                self.at(key_node, f"unknown {what} {key!r}; {suggestion}valid keys are: "
-                        + ", ".join(known))
+                self.at(
+                    key_node,
+                    f"unknown {what} {key!r}; {suggestion}valid keys are: " + ", ".join(known),
+                )
                 continue
             if key in out:
                 self.at(key_node, f"{what} {key!r} is given twice; keep one")
@@ -274,8 +285,11 @@ class _Fields:
             resolved = yaml.SafeLoader("").resolve(yaml.ScalarNode, raw, (True, False))
             if resolved != "tag:yaml.org,2002:str":
                 kind = resolved.rsplit(":", 1)[-1]
-                self.at(node, f"{key!r} must be text, but YAML reads {raw!r} as {kind}; "
-                        "put the value in quotes")
+                self.at(
+                    node,
+                    f"{key!r} must be text, but YAML reads {raw!r} as {kind}; "
+                    "put the value in quotes",
+                )
                 return None
         if not raw.strip():
             self.at(node, f"{key!r} is empty; give it a value or remove the key")
@@ -304,8 +318,10 @@ class _Fields:
         else:
             why = "it may hold only a-z, 0-9 and '-', and must start with a letter or digit"
         suggestion = re.sub(r"[^a-z0-9-]+", "-", raw.lower()).strip("-") or "my-statement"
-        self.at(node, f"invalid id {raw!r}: {why} (it names the output files); "
-                f"for example {suggestion!r}")
+        self.at(
+            node,
+            f"invalid id {raw!r}: {why} (it names the output files); for example {suggestion!r}",
+        )
         return None
 
     def language(self, node: Any) -> str | None:
@@ -313,8 +329,10 @@ class _Fields:
         if raw is None:
             return None
         if not LANG_RE.fullmatch(raw):
-            self.at(node, f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', "
-                    "'en' or 'zh-Hans'")
+            self.at(
+                node,
+                f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
+            )
             return None
         return raw
 
@@ -340,8 +358,9 @@ class _Fields:
             return None
         names = layouts.available()
         if raw not in names:
-            self.at(node, f"unknown layout {raw!r}; available layouts: "
-                    + (", ".join(names) or "none"))
+            self.at(
+                node, f"unknown layout {raw!r}; available layouts: " + (", ".join(names) or "none")
+            )
             return None
         return raw
 
@@ -349,8 +368,11 @@ class _Fields:
         import yaml
 
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.at(node, "'signatories' must be a list with at least one entry, each with "
-                    "'name' and 'title' (and optionally 'party')")
+            self.at(
+                node,
+                "'signatories' must be a list with at least one entry, each with "
+                "'name' and 'title' (and optionally 'party')",
+            )
             return ()
         out: list[Signatory] = []
         for entry in node.value:
@@ -362,30 +384,33 @@ class _Fields:
             for key in missing:
                 self.at(entry, f"signatory is missing {key!r}; add '{key}: …'")
             got = {k: self.text(v, k) for k, v in values.items()}
-            if not missing and got.get("name") and got.get("title") and (
-                "party" not in values or got.get("party")
+            if (
+                not missing
+                and got.get("name")
+                and got.get("title")
+                and ("party" not in values or got.get("party"))
             ):
-                out.append(Signatory(name=got["name"], title=got["title"],
-                                     party=got.get("party")))
+                out.append(Signatory(name=got["name"], title=got["title"], party=got.get("party")))
         return tuple(out)
 
 
 _UNSUPPORTED_BLOCKS = {
     "heading_open": "headings are not part of the source format; the title belongs in the "
-                    "front matter, the text in paragraphs and numbered articles",
+    "front matter, the text in paragraphs and numbered articles",
     "blockquote_open": "block quotes are not part of the source format; write a plain paragraph",
     "code_block": "indented code is not part of the source format; remove the indentation "
-                  "(or, inside an article, indent by the width of the article's number)",
+    "(or, inside an article, indent by the width of the article's number)",
     "fence": "code blocks are not part of the source format",
     "hr": "horizontal rules are not part of the source format; remove the line",
     "html_block": "raw HTML is not allowed in a source; remove it or write the text without "
-                  "tags (escape a literal '<' as '\\<')",
+    "tags (escape a literal '<' as '\\<')",
 }
 _UNSUPPORTED_INLINE = {
-    "html_inline": ("raw HTML is not allowed in a source; remove the tag or escape '<' as "
-                    "'\\<'", "<"),
-    "link_open": ("links are not part of the source format; write the address as plain text",
-                  "["),
+    "html_inline": (
+        "raw HTML is not allowed in a source; remove the tag or escape '<' as '\\<'",
+        "<",
+    ),
+    "link_open": ("links are not part of the source format; write the address as plain text", "["),
     "image": ("images are not part of the source format; remove it", "!["),
     "code_inline": ("code spans are not part of the source format; remove the backticks", "`"),
 }
@@ -414,8 +439,12 @@ class _BodyReader:
         from mdit_py_plugins.footnote import footnote_plugin
 
         if not self.body.strip():
-            self.error(0, 1, "the body is empty; write the preamble and the numbered articles "
-                       "below the front matter")
+            self.error(
+                0,
+                1,
+                "the body is empty; write the preamble and the numbered articles "
+                "below the front matter",
+            )
             return (), (), (), ()
         definitions = self._scan_definitions()
         md = MarkdownIt("commonmark").use(footnote_plugin)
@@ -441,25 +470,36 @@ class _BodyReader:
             elif tok.type == "ordered_list_open":
                 if articles:
                     line = tok.map[0] if tok.map else 0
-                    hint = (" (the paragraph before it ended the list: indent an article's "
-                            "further paragraphs to line up with its text)" if closing else "")
-                    self.error(line, 1, "a second numbered list: the articles must form one "
-                               "numbered list" + hint)
+                    hint = (
+                        " (the paragraph before it ended the list: indent an article's "
+                        "further paragraphs to line up with its text)"
+                        if closing
+                        else ""
+                    )
+                    self.error(
+                        line,
+                        1,
+                        "a second numbered list: the articles must form one numbered list" + hint,
+                    )
                 else:
-                    articles = self._articles(tokens[i + 1:end])
+                    articles = self._articles(tokens[i + 1 : end])
             elif tok.type == "bullet_list_open":
-                self.error(tok.map[0] if tok.map else 0, 1,
-                           "a bulleted list outside the articles; sub-items belong inside a "
-                           "numbered article (indent them under it)")
+                self.error(
+                    tok.map[0] if tok.map else 0,
+                    1,
+                    "a bulleted list outside the articles; sub-items belong inside a "
+                    "numbered article (indent them under it)",
+                )
             elif tok.type == "footnote_block_open":
-                note_bodies = self._note_bodies(tokens[i + 1:end])
+                note_bodies = self._note_bodies(tokens[i + 1 : end])
             elif tok.type in _UNSUPPORTED_BLOCKS:
                 self.error(tok.map[0] if tok.map else 0, 1, _UNSUPPORTED_BLOCKS[tok.type])
             i = end + 1
 
         if not articles and not self.reader.problems:
-            self.error(0, 1, "no articles found; number the articles as an ordered list "
-                       "('1.', '2.', …)")
+            self.error(
+                0, 1, "no articles found; number the articles as an ordered list ('1.', '2.', …)"
+            )
         notes = self._notes(definitions, note_bodies)
         return tuple(preamble), tuple(articles), tuple(closing), notes
 
@@ -470,9 +510,13 @@ class _BodyReader:
         for index, line in enumerate(self.lines):
             m = LINK_DEF_RE.match(line)
             if m:
-                self.error(index, m.start(1) + 1, "link reference definitions are not part of the "
-                           "source format (CommonMark would drop this line from the text); "
-                           "write it as a paragraph, escaping '[' as '\\['")
+                self.error(
+                    index,
+                    m.start(1) + 1,
+                    "link reference definitions are not part of the "
+                    "source format (CommonMark would drop this line from the text); "
+                    "write it as a paragraph, escaping '[' as '\\['",
+                )
 
     def _scan_definitions(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -482,8 +526,12 @@ class _BodyReader:
                 continue
             key = m.group(1)
             if key in found:
-                self.error(index, m.start() + 1, f"annotation [^{key}] is defined twice (first on "
-                           f"line {found[key] + self.offset + 1}); keep one definition")
+                self.error(
+                    index,
+                    m.start() + 1,
+                    f"annotation [^{key}] is defined twice (first on "
+                    f"line {found[key] + self.offset + 1}); keep one definition",
+                )
             else:
                 found[key] = index
         return found
@@ -506,14 +554,21 @@ class _BodyReader:
     def _notes(self, definitions: dict[str, int], bodies) -> tuple[Note, ...]:
         for key, line in definitions.items():
             if key not in self.ref_order:
-                self.error(line, 1, f"annotation [^{key}] is defined but never referenced; "
-                           f"reference it as word[^{key}] in the text or delete it")
+                self.error(
+                    line,
+                    1,
+                    f"annotation [^{key}] is defined but never referenced; "
+                    f"reference it as word[^{key}] in the text or delete it",
+                )
         notes = []
         for key, number in sorted(self.ref_order.items(), key=lambda kv: kv[1]):
             paragraphs = bodies.get(key, ())
             if not any(p.content for p in paragraphs) and key in definitions:
-                self.error(definitions[key], 1, f"annotation [^{key}] has no text; write it "
-                           "after the colon")
+                self.error(
+                    definitions[key],
+                    1,
+                    f"annotation [^{key}] has no text; write it after the colon",
+                )
             notes.append(Note(key=key, number=number, paragraphs=paragraphs))
         return tuple(notes)
 
@@ -529,15 +584,22 @@ class _BodyReader:
             if expected is None:
                 expected = 1
                 if written not in (None, 1):
-                    self.error(line, 1, f"the first article is numbered {written}; articles are "
-                               "numbered from 1")
+                    self.error(
+                        line,
+                        1,
+                        f"the first article is numbered {written}; articles are numbered from 1",
+                    )
                     expected = written
             elif written is not None and written != expected:
-                self.error(line, 1, f"article number {written} where {expected} is expected; "
-                           "number the articles in order without gaps")
+                self.error(
+                    line,
+                    1,
+                    f"article number {written} where {expected} is expected; "
+                    "number the articles in order without gaps",
+                )
             number = expected
             expected += 1
-            blocks = self._article_blocks(tokens[start + 1:end], line)
+            blocks = self._article_blocks(tokens[start + 1 : end], line)
             if not blocks:
                 self.error(line, 1, f"article {number} is empty; write its text after the number")
             articles.append(Article(number=number, blocks=tuple(blocks)))
@@ -552,7 +614,7 @@ class _BodyReader:
             if tok.type == "paragraph_open":
                 blocks.append(self._paragraph(tokens[i + 1]))
             elif tok.type in ("bullet_list_open", "ordered_list_open"):
-                blocks.append(self._sublist(tokens[i:end + 1]))
+                blocks.append(self._sublist(tokens[i : end + 1]))
             elif tok.type in _UNSUPPORTED_BLOCKS:
                 self.error(tok.map[0] if tok.map else line, 1, _UNSUPPORTED_BLOCKS[tok.type])
             i = end + 1
@@ -576,8 +638,12 @@ class _BodyReader:
                 if tok.type == "paragraph_open":
                     paras.append(self._paragraph(inner[k + 1]))
                 elif tok.type in ("bullet_list_open", "ordered_list_open"):
-                    self.error(tok.map[0] if tok.map else 0, 1, "sub-items nest one level deep; "
-                               "write deeper points as sentences of the sub-item")
+                    self.error(
+                        tok.map[0] if tok.map else 0,
+                        1,
+                        "sub-items nest one level deep; "
+                        "write deeper points as sentences of the sub-item",
+                    )
                 elif tok.type in _UNSUPPORTED_BLOCKS:
                     self.error(tok.map[0] if tok.map else 0, 1, _UNSUPPORTED_BLOCKS[tok.type])
                 k = close + 1
@@ -638,8 +704,12 @@ class _BodyReader:
     def _note_ref(self, key: str, out: list[Inline], first: int, last: int) -> None:
         if self.in_note:
             line, col = self._locate(f"[^{key}]", first, last)
-            self.error(line, col, f"an annotation cannot call another annotation ([^{key}]); "
-                       "write the reference as text")
+            self.error(
+                line,
+                col,
+                f"an annotation cannot call another annotation ([^{key}]); "
+                "write the reference as text",
+            )
             return
         number = self.ref_order.setdefault(key, len(self.ref_order) + 1)
         self.ref_counts[key] = self.ref_counts.get(key, 0) + 1
@@ -654,12 +724,20 @@ class _BodyReader:
             elif isinstance(node, Text):
                 for m in UNRESOLVED_REF_RE.finditer(node.text):
                     line, col = self._locate(m.group(0), first, last)
-                    self.error(line, col, f"annotation reference {m.group(0)} has no definition; "
-                               f"add a line '{m.group(0)}: note text' at the end of the file")
+                    self.error(
+                        line,
+                        col,
+                        f"annotation reference {m.group(0)} has no definition; "
+                        f"add a line '{m.group(0)}: note text' at the end of the file",
+                    )
                 for ch in dict.fromkeys(ch for ch in node.text if _refused(ch)):
                     line, col = self._locate("&", first, last)
-                    self.error(line, col, f"a character reference gives {_describe(ch)}, which "
-                               "is not allowed in a source; delete it")
+                    self.error(
+                        line,
+                        col,
+                        f"a character reference gives {_describe(ch)}, which "
+                        "is not allowed in a source; delete it",
+                    )
 
     def _locate(self, needle: str, first: int, last: int) -> tuple[int, int]:
         """Body line index and 1-based column of `needle` within the block's lines.
@@ -690,8 +768,12 @@ def _refused(ch: str) -> bool:
 
 def _describe(ch: str) -> str:
     category = unicodedata.category(ch)
-    kind = {"Cc": "control character", "Cf": "invisible format character",
-            "Zl": "line separator", "Zp": "paragraph separator"}.get(category, "character")
+    kind = {
+        "Cc": "control character",
+        "Cf": "invisible format character",
+        "Zl": "line separator",
+        "Zp": "paragraph separator",
+    }.get(category, "character")
     name = unicodedata.name(ch, "")
     return f"{kind} U+{ord(ch):04X}" + (f" ({name})" if name else "")
 

@@ -1,4 +1,7 @@
-"""Reproducible builds: the one timestamp every edition uses (`SOURCE_DATE_EPOCH` or the statement's date)."""
+"""Reproducible builds: the one timestamp every edition uses.
+
+It is `SOURCE_DATE_EPOCH` when set, else the statement's date.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,10 @@ def build_time(statement: Statement) -> datetime.datetime:
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw:
         try:
-            return datetime.datetime.fromtimestamp(int(raw), tz=datetime.timezone.utc)
+            return datetime.datetime.fromtimestamp(int(raw), tz=datetime.UTC)
         except (ValueError, OverflowError, OSError):
             raise BuildError(
                 f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970"
             ) from None
     d = statement.meta.date
-    return datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone.utc)
+    return datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.UTC)

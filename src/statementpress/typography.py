@@ -1,4 +1,4 @@
-"""Typography pass: per-language rules (data tables) that change only spaces and dashes in the model.
+"""Typography pass: per-language rules (data tables) that change only spaces and dashes.
 
 Each rule is a regular expression and its replacement, with an example that the tests run.
 The pass sits between the reader and the writers, so every edition gets the same text.
@@ -49,16 +49,60 @@ def _rule(name: str, pattern: str, replacement: str, example: str, expected: str
 
 # Words of one or two letters that must not end a line in Russian: prepositions,
 # conjunctions and particles are bound to the word after them.
-RU_SHORT_WORDS = (
-    "в во с со к ко у о об от до из за на по не ни но да и а я то"
-).split()
+RU_SHORT_WORDS = [
+    "в",
+    "во",
+    "с",
+    "со",
+    "к",
+    "ко",
+    "у",
+    "о",
+    "об",
+    "от",
+    "до",
+    "из",
+    "за",
+    "на",
+    "по",
+    "не",
+    "ни",
+    "но",
+    "да",
+    "и",
+    "а",
+    "я",
+    "то",
+]
 RU_ENCLITICS = ("же", "ли", "бы", "ль", "ж", "б")
-RU_MONTHS = (
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
-).split()
-EN_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+RU_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 _WORD_START = r"(?<![\w\-\u00ad])"
 _SPACE = r"[ \t\u00a0]+"
@@ -208,7 +252,9 @@ def apply(statement: Statement) -> Statement:
 
     def block(b):
         if isinstance(b, SubList):
-            return SubList(b.ordered, tuple(SubItem(i.number, paras(i.paragraphs)) for i in b.items))
+            return SubList(
+                b.ordered, tuple(SubItem(i.number, paras(i.paragraphs)) for i in b.items)
+            )
         return Paragraph(inlines(b.content))
 
     m = statement.meta
@@ -223,10 +269,13 @@ def apply(statement: Statement) -> Statement:
         statement,
         meta=meta,
         preamble=paras(statement.preamble),
-        articles=tuple(Article(a.number, tuple(block(b) for b in a.blocks))
-                       for a in statement.articles),
+        articles=tuple(
+            Article(a.number, tuple(block(b) for b in a.blocks)) for a in statement.articles
+        ),
         closing=paras(statement.closing),
-        signatories=tuple(Signatory(typeset(s.name, lang), typeset(s.title, lang), t(s.party))
-                          for s in statement.signatories),
+        signatories=tuple(
+            Signatory(typeset(s.name, lang), typeset(s.title, lang), t(s.party))
+            for s in statement.signatories
+        ),
         notes=tuple(Note(n.key, n.number, paras(n.paragraphs)) for n in statement.notes),
     )

@@ -27,7 +27,7 @@ def write_zip(dest: Path, entries: Iterable[Entry], when: datetime.datetime) -> 
 
     Two calls with the same entries and time give byte-identical files.
     """
-    stamp = max(_ZIP_EPOCH, when.astimezone(datetime.timezone.utc).timetuple()[:6])
+    stamp = max(_ZIP_EPOCH, when.astimezone(datetime.UTC).timetuple()[:6])
     with zipfile.ZipFile(dest, "w") as zf:
         for entry in entries:
             info = zipfile.ZipInfo(entry.name, date_time=stamp)

@@ -54,6 +54,7 @@ def document(docx_path):
 
 # -- structure through python-docx ------------------------------------------------------------
 
+
 def expected_pairs(st) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph, derived from the model."""
     m = st.meta
@@ -135,7 +136,9 @@ def test_a_changed_layout_changes_the_styles(tmp_path, monkeypatch, statement):
     folder.mkdir(parents=True)
     (folder / "layout.toml").write_text(
         'inherit = "official"\n[text]\nsize_pt = 12\n[page]\nmargin_left_mm = 25\n'
-        "[signatures]\ncolumns = 2\n", encoding="utf-8")
+        "[signatures]\ncolumns = 2\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(tmp_path / "layouts"))
     dest = docx_writer.write(statement, layout.load("narrow"), tmp_path / "narrow.docx")
     doc = docx.Document(str(dest))
@@ -145,6 +148,7 @@ def test_a_changed_layout_changes_the_styles(tmp_path, monkeypatch, statement):
 
 
 # -- numbering --------------------------------------------------------------------------------
+
 
 def test_articles_use_word_numbering_linked_to_the_article_style(package, document, statement):
     numbering = xml(package, "word/numbering.xml")
@@ -168,9 +172,13 @@ def test_articles_use_word_numbering_linked_to_the_article_style(package, docume
 
 def test_sub_items_are_numbered_lists(tmp_path):
     src = tmp_path / "s.md"
-    src.write_text(MINIMAL.replace("   - подпункт один;\n   - подпункт два.",
-                                   "   3) подпункт три;\n   4) подпункт четыре.\n\n"
-                                   "   Ещё абзац.\n\n   - маркер"), encoding="utf-8")
+    src.write_text(
+        MINIMAL.replace(
+            "   - подпункт один;\n   - подпункт два.",
+            "   3) подпункт три;\n   4) подпункт четыре.\n\n   Ещё абзац.\n\n   - маркер",
+        ),
+        encoding="utf-8",
+    )
     dest = docx_writer.write(load(src), layout.load("official"), tmp_path / "s.docx")
     doc = docx.Document(str(dest))
     with zipfile.ZipFile(dest) as zf:
@@ -188,8 +196,10 @@ def test_sub_items_are_numbered_lists(tmp_path):
 
 def test_sub_items_numbered_from_zero_keep_their_numbers(tmp_path):
     src = tmp_path / "z.md"
-    src.write_text(MINIMAL.replace("   - подпункт один;\n   - подпункт два.",
-                                   "   0) нулевой;\n   1) первый."), encoding="utf-8")
+    src.write_text(
+        MINIMAL.replace("   - подпункт один;\n   - подпункт два.", "   0) нулевой;\n   1) первый."),
+        encoding="utf-8",
+    )
     dest = docx_writer.write(load(src), layout.load("official"), tmp_path / "z.docx")
     doc = docx.Document(str(dest))
     with zipfile.ZipFile(dest) as zf:
@@ -201,6 +211,7 @@ def test_sub_items_numbered_from_zero_keep_their_numbers(tmp_path):
 
 # -- footnotes --------------------------------------------------------------------------------
 
+
 def test_footnotes_part_is_related_and_typed(package):
     rels = xml(package, "word/_rels/document.xml.rels")
     targets = {r.get("Type").rsplit("/", 1)[1]: r.get("Target") for r in rels}
@@ -208,7 +219,8 @@ def test_footnotes_part_is_related_and_typed(package):
     types = xml(package, "[Content_Types].xml")
     override = types.find(
         "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
-        "[@PartName='/word/footnotes.xml']")
+        "[@PartName='/word/footnotes.xml']"
+    )
     assert override.get("ContentType").endswith("wordprocessingml.footnotes+xml")
 
 
@@ -256,12 +268,14 @@ def test_a_note_called_twice_is_one_footnote_and_a_noteref_field(write_source, t
 
 # -- header, settings, properties -------------------------------------------------------------
 
+
 def test_header_has_a_centred_page_field_from_page_two(package, document):
     sect = xml(package, "word/document.xml").find(".//w:body/w:sectPr", NS)
     assert sect.find("w:titlePg", NS) is not None
     rels = {r.get("Id"): r.get("Target") for r in xml(package, "word/_rels/document.xml.rels")}
-    refs = {h.get(w("type")): rels[h.get(f"{{{R}}}id")]
-            for h in sect.findall("w:headerReference", NS)}
+    refs = {
+        h.get(w("type")): rels[h.get(f"{{{R}}}id")] for h in sect.findall("w:headerReference", NS)
+    }
     default = xml(package, f"word/{refs['default']}")
     chars = [f.get(w("fldCharType")) for f in default.iter(w("fldChar"))]
     assert chars == ["begin", "separate", "end"]
@@ -312,7 +326,8 @@ def test_nothing_left_from_python_docx_template(package, document):
             assert "python-docx" not in text and "2013-12-23" not in text, name
             assert "Macintosh" not in text and "Normal.dotm" not in text, name
     allowed = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | {
-        s.id for s in vars(docx_writer).values() if isinstance(s, docx_writer.StyleName)}
+        s.id for s in vars(docx_writer).values() if isinstance(s, docx_writer.StyleName)
+    }
     assert {s.style_id for s in document.styles} == allowed
     styles = xml(package, "word/styles.xml")
     assert styles.findall(".//w:lsdException", NS) == []
@@ -324,6 +339,7 @@ def test_nothing_left_from_python_docx_template(package, document):
 
 
 # -- reproducibility and text -----------------------------------------------------------------
+
 
 def test_two_builds_are_byte_identical(docx_path, statement, tmp_path):
     again = docx_writer.write(statement, layout.load("official"), tmp_path / "again.docx")
@@ -348,14 +364,17 @@ def readback(package) -> str:
     def number(p) -> str:
         num_id = p.find("w:pPr/w:numPr/w:numId", NS)
         style = p.find("w:pPr/w:pStyle", NS)
-        nid = num_id.get(w("val")) if num_id is not None else style_num.get(
-            style.get(w("val")) if style is not None else "")
+        nid = (
+            num_id.get(w("val"))
+            if num_id is not None
+            else style_num.get(style.get(w("val")) if style is not None else "")
+        )
         if nid is None:
             return ""
         num = numbering.find(f"w:num[@w:numId='{nid}']", NS)
         abstract = numbering.find(
-            f"w:abstractNum[@w:abstractNumId='{num.find('w:abstractNumId', NS).get(w('val'))}']",
-            NS)
+            f"w:abstractNum[@w:abstractNumId='{num.find('w:abstractNumId', NS).get(w('val'))}']", NS
+        )
         lvl = abstract.find("w:lvl", NS)
         start = num.find("w:lvlOverride/w:startOverride", NS)
         first = int((start if start is not None else lvl.find("w:start", NS)).get(w("val")))
@@ -381,13 +400,18 @@ def test_text_parity_with_seed(package):
 
 # -- fonts ------------------------------------------------------------------------------------
 
+
 def test_font_files_are_embedded_and_deobfuscate_to_the_originals(package, statement):
     face = fonts.face_for(layout.load("official"), "ru")
     table = xml(package, "word/fontTable.xml")
     rels = {r.get("Id"): r.get("Target") for r in xml(package, "word/_rels/fontTable.xml.rels")}
     font = table.find(f"w:font[@w:name='{face.family}']", NS)
-    tags = {"embedRegular": "regular", "embedBold": "bold", "embedItalic": "italic",
-            "embedBoldItalic": "bold_italic"}
+    tags = {
+        "embedRegular": "regular",
+        "embedBold": "bold",
+        "embedItalic": "italic",
+        "embedBoldItalic": "bold_italic",
+    }
     seen = set()
     for el in font:
         tag = etree.QName(el).localname
@@ -418,6 +442,7 @@ def test_uncovered_character_fails_the_build(write_source, tmp_path):
 
 # -- reference.docx ---------------------------------------------------------------------------
 
+
 def test_reference_docx_styles_and_header_are_used(tmp_path, monkeypatch, statement):
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt
@@ -434,7 +459,8 @@ def test_reference_docx_styles_and_header_are_used(tmp_path, monkeypatch, statem
             del ref.part.rels[rId]
     ref.save(str(folder / "reference.docx"))
     (folder / "layout.toml").write_text(
-        'inherit = "official"\n[docx]\nreference = "reference.docx"\n', encoding="utf-8")
+        'inherit = "official"\n[docx]\nreference = "reference.docx"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(tmp_path / "layouts"))
     dest = docx_writer.write(statement, layout.load("ministry"), tmp_path / "ref.docx")
     doc = docx.Document(str(dest))
@@ -453,14 +479,26 @@ def test_reference_docx_styles_and_header_are_used(tmp_path, monkeypatch, statem
 
 # -- LibreOffice's rendering ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def rendered(docx_path, tmp_path_factory) -> Path:
     """The DOCX converted to PDF by LibreOffice headless, once per session."""
     out = tmp_path_factory.mktemp("lo")
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{out}/lo-profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(docx_path)],
-        capture_output=True, text=True, timeout=300)
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{out}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(docx_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = out / (docx_path.stem + ".pdf")
     assert result.returncode == 0 and pdf.is_file(), result.stderr
     return pdf
@@ -469,15 +507,23 @@ def rendered(docx_path, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def rendered_words(rendered) -> list[dict]:
     """Every word of LibreOffice's PDF with its page and box (from `pdftotext -bbox`)."""
-    html = subprocess.run(["pdftotext", "-bbox", str(rendered), "-"], capture_output=True,
-                          check=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(rendered), "-"], capture_output=True, check=True
+    ).stdout
     root = etree.fromstring(html, etree.HTMLParser(encoding="utf-8"))
     out = []
     for number, page in enumerate(root.iter("page"), start=1):
         for word in page.iter("word"):
-            out.append({"page": number, "text": word.text or "",
-                        "y": float(word.get("ymin")), "x": float(word.get("xmin")),
-                        "height": float(page.get("height")), "width": float(page.get("width"))})
+            out.append(
+                {
+                    "page": number,
+                    "text": word.text or "",
+                    "y": float(word.get("ymin")),
+                    "x": float(word.get("xmin")),
+                    "height": float(page.get("height")),
+                    "width": float(page.get("width")),
+                }
+            )
     return out
 
 
@@ -495,8 +541,9 @@ def test_libreoffice_renders_it_on_the_expected_pages(rendered, official_pdf):
 
 def test_libreoffice_uses_the_embedded_font(rendered):
     # PT Serif is not a system font here: LibreOffice can only have it from the package.
-    listing = subprocess.run(["pdffonts", str(rendered)], capture_output=True, text=True,
-                             check=True).stdout
+    listing = subprocess.run(
+        ["pdffonts", str(rendered)], capture_output=True, text=True, check=True
+    ).stdout
     used = [line.split()[0] for line in listing.splitlines()[2:]]
     assert used and all("PTSerif" in name for name in used), listing
 
@@ -505,8 +552,8 @@ def find_phrase(words_, phrase: list[str]) -> list[dict]:
     """The words of the first occurrence of `phrase` (a list of words), or []."""
     texts = [x["text"] for x in words_]
     for i in range(len(texts) - len(phrase) + 1):
-        if texts[i:i + len(phrase)] == phrase:
-            return words_[i:i + len(phrase)]
+        if texts[i : i + len(phrase)] == phrase:
+            return words_[i : i + len(phrase)]
     return []
 
 
@@ -533,12 +580,14 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
         texts = [x["text"] for x in on_page]
         joined = " ".join(texts)
         assert (" ".join(call) + str(note.number)) in joined or (
-            " ".join(call) + " " + str(note.number)) in joined, (note.number, call, page)
+            " ".join(call) + " " + str(note.number)
+        ) in joined, (note.number, call, page)
         # At the foot: below every body line of the page, in its lower part.
         note_y = found[0]["y"]
         assert note_y > 0.5 * found[0]["height"]
-        number_marks = [x for x in on_page
-                        if x["text"] == str(note.number) and x["y"] > note_y - 30]
+        number_marks = [
+            x for x in on_page if x["text"] == str(note.number) and x["y"] > note_y - 30
+        ]
         assert number_marks, "the note's number mark"
         body_words = [x for x in on_page if x["y"] < note_y - 1]
         call_word = next(x for x in on_page if x["text"].startswith(call[-1]))
@@ -546,8 +595,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
 
 
 def test_rendered_article_numbers_and_page_numbers(rendered, rendered_words):
-    starts = [x["text"] for x in rendered_words
-              if re.fullmatch(r"\d\.", x["text"])]
+    starts = [x["text"] for x in rendered_words if re.fullmatch(r"\d\.", x["text"])]
     assert starts == [f"{n}." for n in range(1, 7)]
     pages = page_count(rendered)
     for page in range(1, pages + 1):

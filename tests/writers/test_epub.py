@@ -31,6 +31,8 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 # The canonical statement's identifier, written out so that a change of the namespace or of
 # the name it hashes (which would make libraries see a new book) fails here.
 CANONICAL_ID = "urn:uuid:40f65636-ad57-57d3-b85d-d7c27c3453b4"
+
+
 def build(statement, dest: Path) -> Path:
     """Write the EPUB edition of `statement` to `dest` and check it with EPUBCheck."""
     epub_writer.write(statement, layout.load("official"), dest)
@@ -89,7 +91,10 @@ def test_zip_layout(book, files, statement):
     stamp = reproducible.build_time(statement).timetuple()[:6]
     assert {i.date_time for i in infos} == {max((1980, 1, 1, 0, 0, 0), stamp)}
     assert [i.filename for i in infos[:3]] == [
-        "mimetype", "META-INF/container.xml", "EPUB/package.opf"]
+        "mimetype",
+        "META-INF/container.xml",
+        "EPUB/package.opf",
+    ]
     rootfile = xml(files["META-INF/container.xml"]).find(".//c:rootfile", NS)
     assert rootfile.get("full-path") == "EPUB/package.opf"
     assert rootfile.get("media-type") == "application/oebps-package+xml"
@@ -142,7 +147,10 @@ def test_manifest_and_spine(opf, files, statement):
     hrefs = {item.get("href"): item for item in items}
     # Every manifest entry is in the zip, and every file of the publication is declared.
     assert {f"EPUB/{h}" for h in hrefs} == set(files) - {
-        "mimetype", "META-INF/container.xml", "EPUB/package.opf"}
+        "mimetype",
+        "META-INF/container.xml",
+        "EPUB/package.opf",
+    }
     assert hrefs["nav.xhtml"].get("properties") == "nav"
     assert hrefs["statement.xhtml"].get("media-type") == "application/xhtml+xml"
     assert hrefs["css/epub.css"].get("media-type") == "text/css"
@@ -154,7 +162,9 @@ def test_manifest_and_spine(opf, files, statement):
     spine = opf.findall("opf:spine/opf:itemref", NS)
     ids = {i.get("id"): i.get("href") for i in items}
     assert [(ids[r.get("idref")], r.get("linear", "yes")) for r in spine] == [
-        ("statement.xhtml", "yes"), ("nav.xhtml", "no")]
+        ("statement.xhtml", "yes"),
+        ("nav.xhtml", "no"),
+    ]
 
 
 def test_nav_toc_and_landmarks(nav, content, statement):
@@ -162,9 +172,11 @@ def test_nav_toc_and_landmarks(nav, content, statement):
     links = toc.findall("h:ol/h:li/h:a", NS)
     targets = [a.get("href") for a in links]
     assert targets == [
-        "statement.xhtml#title", "statement.xhtml#preamble",
+        "statement.xhtml#title",
+        "statement.xhtml#preamble",
         *(f"statement.xhtml#article-{n}" for n in range(1, 7)),
-        "statement.xhtml#signatures", "statement.xhtml#notes",
+        "statement.xhtml#signatures",
+        "statement.xhtml#notes",
     ]
     assert links[0].text == statement.meta.full_title
     assert [a.text for a in links[2:4]] == ["Статья 1", "Статья 2"]
@@ -172,7 +184,9 @@ def test_nav_toc_and_landmarks(nav, content, statement):
     assert all(t.split("#")[1] in ids for t in targets)
     landmarks = nav.findall(".//h:nav[@epub:type='landmarks']//h:a", NS)
     assert [(a.get(EPUB_TYPE), a.get("href")) for a in landmarks] == [
-        ("toc", "nav.xhtml#toc"), ("bodymatter", "statement.xhtml#statement")]
+        ("toc", "nav.xhtml#toc"),
+        ("bodymatter", "statement.xhtml#statement"),
+    ]
     assert nav.find(".//h:nav[@id='toc']", NS) is toc
 
 
@@ -202,7 +216,7 @@ def test_footnotes_linked_both_ways(content, statement):
         note = by_id[ref.get("href").lstrip("#")]
         assert note.tag == "{http://www.w3.org/1999/xhtml}aside"
         assert note.get("role") == "doc-footnote"
-    for aside, model in zip(asides, statement.notes):
+    for aside, model in zip(asides, statement.notes, strict=True):
         (back,) = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=NS)
         call = by_id[back.get("href").lstrip("#")]
         assert call.get(EPUB_TYPE) == "noteref"
@@ -213,16 +227,21 @@ def test_footnotes_linked_both_ways(content, statement):
 def test_signatories_are_a_list_in_order(content, statement):
     items = content.xpath("//h:section[@id='signatures']/h:ul/h:li", namespaces=NS)
     assert [li.findtext("h:p[@class='signatory-name']", namespaces=NS) for li in items] == [
-        s.name for s in statement.signatories]
+        s.name for s in statement.signatories
+    ]
     assert [li.findtext("h:p[@class='signatory-title']", namespaces=NS) for li in items] == [
-        s.title for s in statement.signatories]
+        s.title for s in statement.signatories
+    ]
 
 
 def text_without_additions(content) -> str:
     """The statement's text without what the edition adds: note calls, notes, signatures."""
     body = etree.fromstring(etree.tostring(content.find("h:body", NS)))
-    for xpath in ("//h:a[@epub:type='noteref']", "//h:section[@id='notes']",
-                  "//h:section[@id='signatures']"):
+    for xpath in (
+        "//h:a[@epub:type='noteref']",
+        "//h:section[@id='notes']",
+        "//h:section[@id='signatures']",
+    ):
         for el in body.xpath(xpath, namespaces=NS):
             parent = el.getparent()
             # Keep the text that follows the removed element.
@@ -240,7 +259,9 @@ def test_text_parity_with_seed(content):
     assert_same_words(text_without_additions(content))
 
 
-def test_small_statement_date_epoch_escaping_and_repeated_calls(write_source, tmp_path, monkeypatch):
+def test_small_statement_date_epoch_escaping_and_repeated_calls(
+    write_source, tmp_path, monkeypatch
+):
     from statementpress import load
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -253,12 +274,17 @@ def test_small_statement_date_epoch_escaping_and_repeated_calls(write_source, tm
     modified = opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS)
     assert modified == ["2023-11-14T22:13:20Z"]
     identifier = opf.xpath("//dc:identifier/text()", namespaces=NS)
-    assert identifier == [f"urn:uuid:{uuid.uuid5(epub_writer.IDENTIFIER_NAMESPACE, 'test-statement.ru')}"]
+    assert identifier == [
+        f"urn:uuid:{uuid.uuid5(epub_writer.IDENTIFIER_NAMESPACE, 'test-statement.ru')}"
+    ]
     assert identifier != [CANONICAL_ID]
     assert "Первая <script> & статья" in "".join(page.itertext())
     calls = page.xpath("//h:a[@epub:type='noteref']", namespaces=NS)
     assert [(a.get("id"), a.get("href")) for a in calls] == [
-        ("noteref-1", "#note-1"), ("noteref-2", "#note-2"), ("noteref-1-2", "#note-1")]
+        ("noteref-1", "#note-1"),
+        ("noteref-2", "#note-2"),
+        ("noteref-1-2", "#note-1"),
+    ]
 
 
 def test_cli_build_writes_the_edition_path(book, tmp_path, monkeypatch):

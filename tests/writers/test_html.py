@@ -58,15 +58,20 @@ def test_annotations_linked_both_ways(tree, statement):
         assert back.get("href").lstrip("#") in ids
         target = tree.find(f".//h:a[@id='{back.get('href')[1:]}']", NS)
         assert target.get("href") == f"#{note.get('id')}"
-    for note, model in zip(notes, statement.notes):
+    for note, model in zip(notes, statement.notes, strict=True):
         assert model.paragraphs[0].content[0].text[:20] in "".join(note.itertext())
 
 
 def text_without_additions(page) -> str:
     """The page's text without what the edition adds: note calls, notes, signatures, links."""
     doc = html.parse(str(page)).getroot()
-    for xpath in ("//a[@role='doc-noteref']", "//section[@id='notes']",
-                  "//section[@id='signatures']", "//nav", "//head"):
+    for xpath in (
+        "//a[@role='doc-noteref']",
+        "//section[@id='notes']",
+        "//section[@id='signatures']",
+        "//nav",
+        "//head",
+    ):
         for el in doc.xpath(xpath):
             el.drop_tree()
     return doc.text_content()
@@ -91,8 +96,9 @@ def test_only_the_editions_of_the_build_are_listed(statement, tmp_path):
     pdf.write_bytes(b"%PDF-1.7 test")
     # An edition left in the folder by an earlier build is not this build's: not listed.
     (tmp_path / "ca-china-fm-2020-07-16.ru.epub").write_bytes(b"PK stale")
-    dest = html_writer.write(statement, layout.load("official"), tmp_path / "page.html",
-                             editions=[pdf])
+    dest = html_writer.write(
+        statement, layout.load("official"), tmp_path / "page.html", editions=[pdf]
+    )
     links = html.parse(str(dest)).getroot().xpath("//nav[@class='editions']//a")
     assert [(a.get("href"), a.text) for a in links] == [("ca-china-fm-2020-07-16.ru.pdf", "PDF")]
 
@@ -110,7 +116,6 @@ def test_html_page_depends_on_the_build_alone(tmp_path):
     (again,) = build([SOURCE], ["html"], out=tmp_path / "a")
     (alone,) = build([SOURCE], ["html"], out=tmp_path / "b")
     assert again.read_bytes() == alone.read_bytes()
-
 
 
 def test_inline_stylesheet_is_not_escaped(page):

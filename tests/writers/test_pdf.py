@@ -39,16 +39,21 @@ def page_texts(reader):
 @pytest.fixture(scope="session")
 def page_words(built):
     """Word boxes per page from poppler: [(text, x0, y0, x1, y1)], y from the top edge."""
-    out = subprocess.run(["pdftotext", "-bbox", str(built), "-"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(built), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = []
     for chunk in out.split("<page ")[1:]:
-        pages.append([
-            (text, float(x0), float(y0), float(x1), float(y1))
-            for x0, y0, x1, y1, text in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                r"([^<]*)</word>", chunk)
-        ])
+        pages.append(
+            [
+                (text, float(x0), float(y0), float(x1), float(y1))
+                for x0, y0, x1, y1, text in re.findall(
+                    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                    r"([^<]*)</word>",
+                    chunk,
+                )
+            ]
+        )
     return pages
 
 
@@ -68,15 +73,17 @@ def normalise(text: str, vocabulary: set[str]) -> str:
     bare = {w.strip(PUNCTUATION) for w in vocabulary}
     text = re.sub(
         r"(\S+)-\n(\S+)",
-        lambda m: f"{m[1]}{m[2]}" if f"{m[1]}{m[2]}".strip(PUNCTUATION) in bare
-        else f"{m[1]}-{m[2]}",
+        lambda m: (
+            f"{m[1]}{m[2]}" if f"{m[1]}{m[2]}".strip(PUNCTUATION) in bare else f"{m[1]}-{m[2]}"
+        ),
         text,
     )
     out = []
     for word in text.split():
         if word not in vocabulary:
-            candidates = [re.sub(rf"(?<=.)\d{{{n}}}(?=[{PUNCTUATION}]*$)", "", word)
-                          for n in (1, 2)]
+            candidates = [
+                re.sub(rf"(?<=.)\d{{{n}}}(?=[{PUNCTUATION}]*$)", "", word) for n in (1, 2)
+            ]
             word = next((c for c in candidates if c in vocabulary), word)
         out.append(word)
     return " ".join(out)
@@ -119,8 +126,9 @@ def test_articles_signatories_and_notes_in_text(statement, page_texts):
     for article in statement.articles:
         first = plain_text(article.paragraphs[0]).split()[0]
         assert f"{article.number}. {first}" in text
-    vocabulary = set(seed_words()) | {w for n in statement.notes
-                                      for p in n.paragraphs for w in words(plain_text(p))}
+    vocabulary = set(seed_words()) | {
+        w for n in statement.notes for p in n.paragraphs for w in words(plain_text(p))
+    }
     flat = normalise("\n".join(page_texts), vocabulary)
     for signatory in statement.signatories:
         assert signatory.name in text
@@ -146,8 +154,9 @@ def test_fonts_embedded_subset_and_pt_only(reader, built):
             assert "/FontFile2" in descriptor.get_object(), f"{name} is not embedded"
             seen.add(name.split("+")[1])
     assert "PT-Serif" in seen and "PT-Serif-Bold" in seen
-    listing = subprocess.run(["pdffonts", str(built)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()[2:]
+    listing = subprocess.run(
+        ["pdffonts", str(built)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert listing and all("PT-Serif" in line and " yes yes " in line for line in listing)
 
 
@@ -194,8 +203,9 @@ def test_source_embedded_byte_for_byte(reader):
 
 def test_two_builds_byte_identical(statement, built, tmp_path):
     again = pdf_writer.write(statement, layout.load("official"), tmp_path / "again.pdf")
-    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(
-        built.read_bytes()).digest()
+    assert (
+        hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(built.read_bytes()).digest()
+    )
 
 
 def test_no_errors_for_qpdf(built):
@@ -214,7 +224,8 @@ def test_footnotes_on_the_page_of_their_call(reader, statement, page_texts):
     for note in statement.notes:
         anchor = f"note-{note.number}"
         note_page = reader.get_destination_page_number(
-            reader._build_destination(anchor, targets[anchor]))
+            reader._build_destination(anchor, targets[anchor])
+        )
         assert call_page[anchor] == note_page, f"note {note.number}"
         start = " ".join(plain_text(note.paragraphs[0]).split()[:3])
         assert f"{note.number}. {start}" in squash(page_texts[note_page])
@@ -246,7 +257,8 @@ def test_booklet_a5_with_bleed(booklet):
         assert trim[2] - trim[0] == pytest.approx(148 * MM, abs=0.01)
         assert trim[3] - trim[1] == pytest.approx(210 * MM, abs=0.01)
         assert media == pytest.approx(
-            [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01)
+            [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01
+        )
         # WeasyPrint puts the BleedBox at most 10 pt outside the trim: all of a 3 mm bleed.
         assert [float(v) for v in page.bleedbox] == pytest.approx(media, abs=0.01)
 

@@ -49,13 +49,16 @@ class Writer:
 WRITERS: dict[str, Writer] = {
     "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf"),
     "docx": Writer(
-        "docx", "docx",
+        "docx",
+        "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "DOCX", "statementpress.writers.docx",
+        "DOCX",
+        "statementpress.writers.docx",
     ),
     "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
-    "html": Writer("html", "html", "text/html", "HTML", "statementpress.writers.html",
-                   lists_editions=True),
+    "html": Writer(
+        "html", "html", "text/html", "HTML", "statementpress.writers.html", lists_editions=True
+    ),
 }
 
 

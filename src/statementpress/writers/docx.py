@@ -82,51 +82,213 @@ _EMBED_TAGS = {
     "italic": "w:embedItalic",
     "bold_italic": "w:embedBoldItalic",
 }
-_ALIGN = {"justify": "both", "left": "left", "right": "right", "center": "center",
-          "centre": "center"}
+_ALIGN = {
+    "justify": "both",
+    "left": "left",
+    "right": "right",
+    "center": "center",
+    "centre": "center",
+}
 # Child order of rPr, pPr and settings in the WordprocessingML schema (ECMA-376 Part 1,
 # §17.3.2.28, §17.3.1.26, §17.15.1.78): Word rejects a document whose children are out of
 # order, so every element added to an existing one goes to its place.
-_RPR_SEQ = tuple(f"w:{t}" for t in """
-    rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint
-    noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u
-    effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath
-""".split())
-_PPR_SEQ = tuple(f"w:{t}" for t in """
-    pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr
-    suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct
-    topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind
-    contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment
-    textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange
-""".split())
-_SETTINGS_SEQ = tuple(f"w:{t}" for t in """
-    writeProtection view zoom removePersonalInformation removeDateAndTime
-    doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText
-    printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts
-    saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges
-    bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors
-    hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate
-    linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge
-    revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection
-    autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation
-    consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength
-    clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting
-    bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing
-    drawingGridVerticalSpacing displayHorizontalDrawingGridEvery
-    displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin
-    drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData
-    noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars
-    noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema
-    saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml
-    saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace
-    updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr
-    attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats
-    doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType
-    schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator
-""".split())
+_RPR_SEQ = tuple(
+    f"w:{t}"
+    for t in [
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "caps",
+        "smallCaps",
+        "strike",
+        "dstrike",
+        "outline",
+        "shadow",
+        "emboss",
+        "imprint",
+        "noProof",
+        "snapToGrid",
+        "vanish",
+        "webHidden",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
+)
+_PPR_SEQ = tuple(
+    f"w:{t}"
+    for t in [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
+_SETTINGS_SEQ = tuple(
+    f"w:{t}"
+    for t in [
+        "writeProtection",
+        "view",
+        "zoom",
+        "removePersonalInformation",
+        "removeDateAndTime",
+        "doNotDisplayPageBoundaries",
+        "displayBackgroundShape",
+        "printPostScriptOverText",
+        "printFractionalCharacterWidth",
+        "printFormsData",
+        "embedTrueTypeFonts",
+        "embedSystemFonts",
+        "saveSubsetFonts",
+        "saveFormsData",
+        "mirrorMargins",
+        "alignBordersAndEdges",
+        "bordersDoNotSurroundHeader",
+        "bordersDoNotSurroundFooter",
+        "gutterAtTop",
+        "hideSpellingErrors",
+        "hideGrammaticalErrors",
+        "activeWritingStyle",
+        "proofState",
+        "formsDesign",
+        "attachedTemplate",
+        "linkStyles",
+        "stylePaneFormatFilter",
+        "stylePaneSortMethod",
+        "documentType",
+        "mailMerge",
+        "revisionView",
+        "trackRevisions",
+        "doNotTrackMoves",
+        "doNotTrackFormatting",
+        "documentProtection",
+        "autoFormatOverride",
+        "styleLockTheme",
+        "styleLockQFSet",
+        "defaultTabStop",
+        "autoHyphenation",
+        "consecutiveHyphenLimit",
+        "hyphenationZone",
+        "doNotHyphenateCaps",
+        "showEnvelope",
+        "summaryLength",
+        "clickAndTypeStyle",
+        "defaultTableStyle",
+        "evenAndOddHeaders",
+        "bookFoldRevPrinting",
+        "bookFoldPrinting",
+        "bookFoldPrintingSheets",
+        "drawingGridHorizontalSpacing",
+        "drawingGridVerticalSpacing",
+        "displayHorizontalDrawingGridEvery",
+        "displayVerticalDrawingGridEvery",
+        "doNotUseMarginsForDrawingGridOrigin",
+        "drawingGridHorizontalOrigin",
+        "drawingGridVerticalOrigin",
+        "doNotShadeFormData",
+        "noPunctuationKerning",
+        "characterSpacingControl",
+        "printTwoOnOne",
+        "strictFirstAndLastChars",
+        "noLineBreaksAfter",
+        "noLineBreaksBefore",
+        "savePreviewPicture",
+        "doNotValidateAgainstSchema",
+        "saveInvalidXml",
+        "ignoreMixedContent",
+        "alwaysShowPlaceholderText",
+        "doNotDemarcateInvalidXml",
+        "saveXmlDataOnly",
+        "useXSLTWhenSaving",
+        "saveThroughXslt",
+        "showXMLTags",
+        "alwaysMergeEmptyNamespace",
+        "updateFields",
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+)
 # Package parts in this order first (Word needs [Content_Types].xml first), then by name.
-_PART_ORDER = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
-               "word/document.xml", "word/_rels/document.xml.rels")
+_PART_ORDER = (
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "docProps/core.xml",
+    "docProps/app.xml",
+    "word/document.xml",
+    "word/_rels/document.xml.rels",
+)
 
 
 def _twips_mm(mm: float) -> int:
@@ -154,7 +316,7 @@ def _put(parent, child, order: Iterable[str]):
         parent.remove(old)
     tags = [qn(t) for t in order]
     try:
-        later = set(tags[tags.index(child.tag) + 1:])
+        later = set(tags[tags.index(child.tag) + 1 :])
     except ValueError:
         parent.append(child)
         return child
@@ -207,8 +369,10 @@ class _Builder:
             return _twips_pt(size_pt * height), "exact"
         if rule == "multiple":
             return round(240 * height), "auto"
-        raise LayoutError(f"layout {self.layout.name!r}: docx.line_rule must be "
-                          f"'exact' or 'multiple', not {rule!r}")
+        raise LayoutError(
+            f"layout {self.layout.name!r}: docx.line_rule must be "
+            f"'exact' or 'multiple', not {rule!r}"
+        )
 
     # -- the whole document -----------------------------------------------------------------
 
@@ -266,7 +430,7 @@ class _Builder:
             "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
             "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
             "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-        ).encode("utf-8")
+        ).encode()
 
     def _reference_has_header(self) -> bool:
         from docx.oxml.ns import qn
@@ -303,8 +467,15 @@ class _Builder:
             latent = styles_el.find(qn("w:latentStyles"))
             if latent is not None:
                 styles_el.remove(latent)
-            latent = _w("latentStyles", defLockedState=0, defUIPriority=99, defSemiHidden=1,
-                        defUnhideWhenUsed=1, defQFormat=0, count=376)
+            latent = _w(
+                "latentStyles",
+                defLockedState=0,
+                defUIPriority=99,
+                defSemiHidden=1,
+                defUnhideWhenUsed=1,
+                defQFormat=0,
+                count=376,
+            )
             styles_el.find(qn("w:docDefaults")).addnext(latent)
             self._doc_defaults()
             self._normal()
@@ -318,16 +489,43 @@ class _Builder:
         tsize = self.num("title.size_pt")
         P, C = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER
 
-        self._style(KIND, P, size=tsize, bold=self.layout.get("title.bold"),
-                    caps=self.layout.get("title.kind_uppercase"), align="center",
-                    keep_next=True, priority=1)
-        self._style(TITLE, P, size=tsize, bold=self.layout.get("title.bold"),
-                    align="center", keep_next=True, priority=2)
-        self._style(SUBTITLE, P, size=size, italic=self.layout.get("title.subtitle_italic"),
-                    align="center", keep_next=True, priority=3)
-        self._style(DATELINE, P, size=size, align="center",
-                    before=self.num("title.dateline_space_pt"),
-                    after=self.num("title.space_after_pt"), priority=4)
+        self._style(
+            KIND,
+            P,
+            size=tsize,
+            bold=self.layout.get("title.bold"),
+            caps=self.layout.get("title.kind_uppercase"),
+            align="center",
+            keep_next=True,
+            priority=1,
+        )
+        self._style(
+            TITLE,
+            P,
+            size=tsize,
+            bold=self.layout.get("title.bold"),
+            align="center",
+            keep_next=True,
+            priority=2,
+        )
+        self._style(
+            SUBTITLE,
+            P,
+            size=size,
+            italic=self.layout.get("title.subtitle_italic"),
+            align="center",
+            keep_next=True,
+            priority=3,
+        )
+        self._style(
+            DATELINE,
+            P,
+            size=size,
+            align="center",
+            before=self.num("title.dateline_space_pt"),
+            after=self.num("title.space_after_pt"),
+            priority=4,
+        )
         body = dict(size=size, align=align, first_line_mm=indent)
         self._style(PREAMBLE, P, priority=5, **body)
         self._style(ARTICLE_CONT, P, priority=7, **body)
@@ -335,21 +533,45 @@ class _Builder:
         self._style(SUBITEM, P, size=size, align=align, left_mm=indent, priority=8)
         self._style(CLOSING, P, priority=9, **body)
         sig = dict(align="left", keep_next=True)
-        self._style(SIG_TITLE, P, size=self.num("signatures.title_size_pt"), priority=10,
-                    **sig)
-        self._style(SIG_LINE, P, size=self.num("signatures.title_size_pt"), priority=11,
-                    exact_pt=self.num("signatures.line_space_pt"), rule_below=True, **sig)
-        self._style(SIG_NAME, P, size=self.num("signatures.name_size_pt"),
-                    bold=self.layout.get("signatures.name_bold"),
-                    priority=12, **sig)
+        self._style(SIG_TITLE, P, size=self.num("signatures.title_size_pt"), priority=10, **sig)
+        self._style(
+            SIG_LINE,
+            P,
+            size=self.num("signatures.title_size_pt"),
+            priority=11,
+            exact_pt=self.num("signatures.line_space_pt"),
+            rule_below=True,
+            **sig,
+        )
+        self._style(
+            SIG_NAME,
+            P,
+            size=self.num("signatures.name_size_pt"),
+            bold=self.layout.get("signatures.name_bold"),
+            priority=12,
+            **sig,
+        )
         self._table_style()
         nsize = self.num("notes.size_pt")
-        self._style(FOOTNOTE_TEXT, P, builtin=True, size=nsize, align=align,
-                    line=(nsize, self.num("notes.line_height")),
-                    after=self.num("notes.space_pt"), priority=99)
+        self._style(
+            FOOTNOTE_TEXT,
+            P,
+            builtin=True,
+            size=nsize,
+            align=align,
+            line=(nsize, self.num("notes.line_height")),
+            after=self.num("notes.space_pt"),
+            priority=99,
+        )
         self._style(FOOTNOTE_REF, C, builtin=True, superscript=True, priority=99)
-        self._style(HEADER, P, builtin=True, size=self.num("page.number_size_pt"),
-                    align="center", priority=99)
+        self._style(
+            HEADER,
+            P,
+            builtin=True,
+            size=self.num("page.number_size_pt"),
+            align="center",
+            priority=99,
+        )
         self._style(EMPHASIS, C, builtin=True, italic=True, priority=20)
         self._style(STRONG, C, builtin=True, bold=True, priority=22)
 
@@ -429,15 +651,28 @@ class _Builder:
         for k, v in attrs.items():
             spacing.set(qn(f"w:{k}"), str(v))
 
-    def _style(self, sn: StyleName, kind, builtin: bool = False, priority: int = 50,
-               size: float | None = None, bold: bool | None = None,
-               italic: bool | None = None, caps: bool | None = None,
-               superscript: bool = False, align: str | None = None,
-               first_line_mm: float | None = None, left_mm: float | None = None,
-               before: float | None = None, after: float | None = None,
-               line: tuple[float, float] | None = None, exact_pt: float | None = None,
-               keep_next: bool | None = None, rule_below: bool = False,
-               next_style: StyleName | None = None) -> None:
+    def _style(
+        self,
+        sn: StyleName,
+        kind,
+        builtin: bool = False,
+        priority: int = 50,
+        size: float | None = None,
+        bold: bool | None = None,
+        italic: bool | None = None,
+        caps: bool | None = None,
+        superscript: bool = False,
+        align: str | None = None,
+        first_line_mm: float | None = None,
+        left_mm: float | None = None,
+        before: float | None = None,
+        after: float | None = None,
+        line: tuple[float, float] | None = None,
+        exact_pt: float | None = None,
+        keep_next: bool | None = None,
+        rule_below: bool = False,
+        next_style: StyleName | None = None,
+    ) -> None:
         """Add one named style built from layout values (kept as is if a reference has it)."""
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -453,15 +688,15 @@ class _Builder:
         style.priority = priority
         style.quick_style = not builtin or sn in (EMPHASIS, STRONG)
         if kind != WD_STYLE_TYPE.CHARACTER:
-            style.base_style = self.doc.styles["Normal"] if kind == WD_STYLE_TYPE.PARAGRAPH \
-                else None
+            style.base_style = (
+                self.doc.styles["Normal"] if kind == WD_STYLE_TYPE.PARAGRAPH else None
+            )
         if kind == WD_STYLE_TYPE.PARAGRAPH:
             style.next_paragraph_style = self._get(next_style) if next_style else style
         font = style.font
         if size is not None:
             font.size = Pt(size)
-            _put(style.element.get_or_add_rPr(), _w("szCs", val=round(size * 2)),
-                 _RPR_SEQ)
+            _put(style.element.get_or_add_rPr(), _w("szCs", val=round(size * 2)), _RPR_SEQ)
         if bold is not None:
             font.bold = bold
         if italic is not None:
@@ -475,8 +710,10 @@ class _Builder:
         pf = style.paragraph_format
         if align is not None:
             pf.alignment = {
-                "both": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
             }[_ALIGN.get(align, align)]
         if first_line_mm is not None:
             pf.first_line_indent = Mm(first_line_mm)
@@ -499,8 +736,15 @@ class _Builder:
         if rule_below:
             thickness = self.num("signatures.line_thickness_pt")
             bdr = _w("pBdr")
-            bdr.append(_w("bottom", val="single", sz=max(2, round(thickness * 8)), space=1,
-                          color=self.layout.get("colours.rule").lstrip("#").upper()))
+            bdr.append(
+                _w(
+                    "bottom",
+                    val="single",
+                    sz=max(2, round(thickness * 8)),
+                    space=1,
+                    color=self.layout.get("colours.rule").lstrip("#").upper(),
+                )
+            )
             _put(ppr, bdr, _PPR_SEQ)
         self.existing.add(sn.id)
 
@@ -527,8 +771,7 @@ class _Builder:
         tblpr.append(borders)
         margins = _w("tblCellMar")
         margins.append(_w("left", w=0, type="dxa"))
-        margins.append(_w("right", w=_twips_mm(self.num("signatures.column_gap_mm")),
-                          type="dxa"))
+        margins.append(_w("right", w=_twips_mm(self.num("signatures.column_gap_mm")), type="dxa"))
         tblpr.append(margins)
         style.element.append(tblpr)
         self.existing.add(SIG_TABLE.id)
@@ -541,11 +784,10 @@ class _Builder:
         Articles take their numbers from the "Statement Article" style, so an article an
         editor inserts renumbers the rest; the first number is the source's.
         """
-        from docx.oxml.ns import qn
-
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.opc.packuri import PackURI
         from docx.oxml import parse_xml
+        from docx.oxml.ns import qn
         from docx.parts.numbering import NumberingPart
 
         try:
@@ -562,8 +804,9 @@ class _Builder:
             part = NumberingPart(
                 PackURI("/word/numbering.xml"),
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
-                parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>'.encode("utf-8")),
-                self.doc.part.package)
+                parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>'.encode()),
+                self.doc.part.package,
+            )
             self.doc.part.relate_to(part, RT.NUMBERING)
         numbering = part.element
         ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
@@ -574,11 +817,16 @@ class _Builder:
         indent = _twips_mm(self.num("text.indent_cm") * 10)
         first = self.st.articles[0].number if self.st.articles else 1
 
-        def abstract(offset: int, fmt: str, text: str, ppr_ind: dict, suff: str,
-                     pstyle: str | None = None):
+        def abstract(
+            offset: int, fmt: str, text: str, ppr_ind: dict, suff: str, pstyle: str | None = None
+        ):
             el = _w("abstractNum", abstractNumId=abstract_base + offset)
-            el.append(_w("nsid", val=hashlib.sha256(f"{fmt}{text}{offset}".encode())
-                         .hexdigest()[:8].upper()))
+            el.append(
+                _w(
+                    "nsid",
+                    val=hashlib.sha256(f"{fmt}{text}{offset}".encode()).hexdigest()[:8].upper(),
+                )
+            )
             el.append(_w("multiLevelType", val="singleLevel"))
             lvl = _w("lvl", ilvl=0)
             lvl.append(_w("start", val=first if offset == 0 else 1))
@@ -603,12 +851,24 @@ class _Builder:
                 numbering.append(el)
             return abstract_base + offset
 
-        self.abs_article = abstract(0, "decimal", self.layout.get("docx.article_number"),
-                                    {"left": 0, "firstLine": indent}, "space", ARTICLE.id)
-        self.abs_subitem = abstract(1, "decimal", "%1" + self.layout.get("lists.number_suffix"),
-                                    {"left": indent, "hanging": indent}, "tab")
-        self.abs_bullet = abstract(2, "bullet", self.layout.get("lists.bullet"),
-                                   {"left": indent, "hanging": indent}, "tab")
+        self.abs_article = abstract(
+            0,
+            "decimal",
+            self.layout.get("docx.article_number"),
+            {"left": 0, "firstLine": indent},
+            "space",
+            ARTICLE.id,
+        )
+        self.abs_subitem = abstract(
+            1,
+            "decimal",
+            "%1" + self.layout.get("lists.number_suffix"),
+            {"left": indent, "hanging": indent},
+            "tab",
+        )
+        self.abs_bullet = abstract(
+            2, "bullet", self.layout.get("lists.bullet"), {"left": indent, "hanging": indent}, "tab"
+        )
         self.article_num = self._new_num(self.abs_article)
         self.bullet_num: int | None = None
 
@@ -641,12 +901,19 @@ class _Builder:
         if self.reference is None:
             settings.clear()  # the template's rsids, docId and Mac compatibility flags
             _put(settings, _w("zoom", percent=100), seq)
-            _put(settings, _w("defaultTabStop", val=_twips_mm(
-                self.num("text.indent_cm") * 10)), seq)
+            _put(
+                settings, _w("defaultTabStop", val=_twips_mm(self.num("text.indent_cm") * 10)), seq
+            )
             _put(settings, _w("characterSpacingControl", val="doNotCompress"), seq)
             compat = _w("compat")
-            compat.append(_w("compatSetting", name="compatibilityMode",
-                             uri="http://schemas.microsoft.com/office/word", val=15))
+            compat.append(
+                _w(
+                    "compatSetting",
+                    name="compatibilityMode",
+                    uri="http://schemas.microsoft.com/office/word",
+                    val=15,
+                )
+            )
             _put(settings, compat, seq)
             _put(settings, _w("decimalSymbol", val="."), seq)
             _put(settings, _w("listSeparator", val=";"), seq)
@@ -785,9 +1052,12 @@ class _Builder:
 
             DocxParagraph(paragraphs[-1], self.doc._body).paragraph_format.keep_with_next = True
         cols = max(1, min(int(self.num("signatures.columns")), len(sigs)))
-        rows = [sigs[i:i + cols] for i in range(0, len(sigs), cols)]
-        width_mm = (self.num("page.width_mm") - self.num("page.margin_left_mm")
-                    - self.num("page.margin_right_mm"))
+        rows = [sigs[i : i + cols] for i in range(0, len(sigs), cols)]
+        width_mm = (
+            self.num("page.width_mm")
+            - self.num("page.margin_left_mm")
+            - self.num("page.margin_right_mm")
+        )
         table = self.doc.add_table(rows=len(rows), cols=cols)
         table.style = self._get(SIG_TABLE)
         table.autofit = False
@@ -828,9 +1098,7 @@ class _Builder:
         from docx.opc.part import XmlPart
         from docx.oxml import parse_xml
 
-        root = parse_xml(
-            f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{R_NS}"/>'.encode("utf-8")
-        )
+        root = parse_xml(f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{R_NS}"/>'.encode())
         for kind, fid in (("separator", -1), ("continuationSeparator", 0)):
             note = _w("footnote", type=kind, id=fid)
             p = _w("p")
@@ -877,8 +1145,10 @@ class _Builder:
         sec = self.doc.sections[0]
         start = int(self.num("page.number_from_page"))
         if start not in (1, 2):
-            raise LayoutError(f"layout {self.layout.name!r}: page.number_from_page must be 1 "
-                              f"or 2 in the DOCX edition (one section), not {start}")
+            raise LayoutError(
+                f"layout {self.layout.name!r}: page.number_from_page must be 1 "
+                f"or 2 in the DOCX edition (one section), not {start}"
+            )
         sec.different_first_page_header_footer = start == 2
         header = sec.header
         header.is_linked_to_previous = False
@@ -908,7 +1178,7 @@ class _Builder:
         except KeyError:
             table_part = None
         if table_part is None or self.reference is None:
-            root = parse_xml(f'<w:fonts xmlns:w="{W_NS}" xmlns:r="{R_NS}"/>'.encode("utf-8"))
+            root = parse_xml(f'<w:fonts xmlns:w="{W_NS}" xmlns:r="{R_NS}"/>'.encode())
         else:
             root = parse_xml(table_part.blob)
         if table_part is not None:
@@ -918,9 +1188,12 @@ class _Builder:
         for old in root.findall(qn("w:font")):
             if old.get(qn("w:name")) == self.face.family:
                 root.remove(old)
-        part = XmlPart(PackURI("/word/fontTable.xml"),
-                       "application/vnd.openxmlformats-officedocument.wordprocessingml."
-                       "fontTable+xml", root, self.doc.part.package)
+        part = XmlPart(
+            PackURI("/word/fontTable.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
+            root,
+            self.doc.part.package,
+        )
         font = _w("font", name=self.face.family)
         panose, sig = _font_signature(self.face.regular)
         font.append(_w("panose1", val=panose))
@@ -934,8 +1207,9 @@ class _Builder:
             data = path.read_bytes()
             key = font_key(data)
             blob = obfuscate_font(data, key)
-            odttf = Part(PackURI(f"/word/fonts/font{index}.odttf"), CT_ODTTF, blob,
-                         self.doc.part.package)
+            odttf = Part(
+                PackURI(f"/word/fonts/font{index}.odttf"), CT_ODTTF, blob, self.doc.part.package
+            )
             rId = part.relate_to(odttf, RT.FONT)
             mark = _w(_EMBED_TAGS[style][2:], fontKey=key)
             mark.set(f"{{{R_NS}}}id", rId)
@@ -973,8 +1247,9 @@ def _repeated_notes(statement: Statement) -> set[int]:
             elif isinstance(n, (Emphasis, Strong)):
                 yield from refs(n.children)
 
-    return {r.number for p in statement.text_paragraphs() for r in refs(p.content)
-            if r.occurrence > 1}
+    return {
+        r.number for p in statement.text_paragraphs() for r in refs(p.content) if r.occurrence > 1
+    }
 
 
 def _field(instruction: str, result: str) -> list:
@@ -984,8 +1259,13 @@ def _field(instruction: str, result: str) -> list:
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     text = _w("t")
     text.text = result
-    return [_w("fldChar", fldCharType="begin"), instr, _w("fldChar", fldCharType="separate"),
-            text, _w("fldChar", fldCharType="end")]
+    return [
+        _w("fldChar", fldCharType="begin"),
+        instr,
+        _w("fldChar", fldCharType="separate"),
+        text,
+        _w("fldChar", fldCharType="end"),
+    ]
 
 
 def _font_signature(path: Path) -> tuple[str, dict[str, str]]:
@@ -995,12 +1275,29 @@ def _font_signature(path: Path) -> tuple[str, dict[str, str]]:
     with TTFont(str(path), lazy=True) as font:
         os2 = font["OS/2"]
         p = os2.panose
-        panose = bytes([p.bFamilyType, p.bSerifStyle, p.bWeight, p.bProportion, p.bContrast,
-                        p.bStrokeVariation, p.bArmStyle, p.bLetterForm, p.bMidline,
-                        p.bXHeight]).hex().upper()
+        panose = (
+            bytes(
+                [
+                    p.bFamilyType,
+                    p.bSerifStyle,
+                    p.bWeight,
+                    p.bProportion,
+                    p.bContrast,
+                    p.bStrokeVariation,
+                    p.bArmStyle,
+                    p.bLetterForm,
+                    p.bMidline,
+                    p.bXHeight,
+                ]
+            )
+            .hex()
+            .upper()
+        )
         sig = {
-            "usb0": f"{os2.ulUnicodeRange1:08X}", "usb1": f"{os2.ulUnicodeRange2:08X}",
-            "usb2": f"{os2.ulUnicodeRange3:08X}", "usb3": f"{os2.ulUnicodeRange4:08X}",
+            "usb0": f"{os2.ulUnicodeRange1:08X}",
+            "usb1": f"{os2.ulUnicodeRange2:08X}",
+            "usb2": f"{os2.ulUnicodeRange3:08X}",
+            "usb3": f"{os2.ulUnicodeRange4:08X}",
             "csb0": f"{getattr(os2, 'ulCodePageRange1', 0):08X}",
             "csb1": f"{getattr(os2, 'ulCodePageRange2', 0):08X}",
         }

@@ -1,4 +1,7 @@
-"""EPUB writer: an EPUB 3.3 package of the HTML rendering, with navigation, fonts and accessibility metadata."""
+"""EPUB writer: an EPUB 3.3 package of the HTML rendering.
+
+With navigation, fonts and accessibility metadata.
+"""
 
 from __future__ import annotations
 
@@ -78,8 +81,13 @@ class Accessibility(NamedTuple):
 ACCESSIBILITY = Accessibility(
     access_modes=("textual",),
     access_modes_sufficient=("textual",),
-    features=("structuralNavigation", "tableOfContents", "readingOrder",
-              "displayTransformability", "ARIA"),
+    features=(
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+        "ARIA",
+    ),
     hazards=("none",),
     summary=(
         "This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA. It is text "
@@ -103,7 +111,7 @@ def identifier(statement: Statement) -> str:
 
 def modified(when: datetime.datetime) -> str:
     """`dcterms:modified` as EPUB requires it: UTC to the second, `YYYY-MM-DDThh:mm:ssZ`."""
-    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @functools.lru_cache(maxsize=1)
@@ -196,8 +204,7 @@ def content(
     css_folder = PurePosixPath(STYLESHEET).parent
     css = layout.render(
         "epub.css.j2",
-        faces=fonts.font_face_sources(
-            face, lambda path: _relative(_font_href(path), css_folder)),
+        faces=fonts.font_face_sources(face, lambda path: _relative(_font_href(path), css_folder)),
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
@@ -212,12 +219,16 @@ def content(
 
 def nav(statement: Statement) -> ManifestItem:
     """The navigation document: the table of contents and the landmarks."""
-    text = _templates().get_template("nav.xhtml.j2").render(
-        lang=statement.meta.lang,
-        labels=labels(statement.meta.lang),
-        stylesheet=STYLESHEET,
-        toc=toc(statement),
-        landmarks=landmarks(statement),
+    text = (
+        _templates()
+        .get_template("nav.xhtml.j2")
+        .render(
+            lang=statement.meta.lang,
+            labels=labels(statement.meta.lang),
+            stylesheet=STYLESHEET,
+            toc=toc(statement),
+            landmarks=landmarks(statement),
+        )
     )
     return ManifestItem("nav", NAV, "application/xhtml+xml", _well_formed(NAV, text), "nav")
 
@@ -228,18 +239,22 @@ def package(
     """The package document (OPF): metadata, the manifest of `items` and the reading order."""
     m = statement.meta
     creators = statement.parties or tuple(s.name for s in statement.signatories)
-    text = _templates().get_template("package.opf.j2").render(
-        lang=m.lang,
-        identifier=identifier(statement),
-        title=m.full_title,
-        subtitle=m.subtitle,
-        date=m.date.isoformat(),
-        creators=creators,
-        publishers=statement.parties,
-        modified=modified(when),
-        a11y=ACCESSIBILITY,
-        manifest=items,
-        spine=spine,
+    text = (
+        _templates()
+        .get_template("package.opf.j2")
+        .render(
+            lang=m.lang,
+            identifier=identifier(statement),
+            title=m.full_title,
+            subtitle=m.subtitle,
+            date=m.date.isoformat(),
+            creators=creators,
+            publishers=statement.parties,
+            modified=modified(when),
+            a11y=ACCESSIBILITY,
+            manifest=items,
+            spine=spine,
+        )
     )
     return zipout.Entry(str(PACKAGE), _well_formed("package document", text))
 
@@ -263,8 +278,13 @@ def _relative(href: str, folder: PurePosixPath) -> str:
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the EPUB edition to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
-    added = " ".join([*labels(statement.meta.lang).values(),
-                      *(p.text for p in toc(statement)), fonts.layout_glyphs(layout, face)])
+    added = " ".join(
+        [
+            *labels(statement.meta.lang).values(),
+            *(p.text for p in toc(statement)),
+            fonts.layout_glyphs(layout, face),
+        ]
+    )
     fonts.check_coverage(face, statement, extra=added)
     when = reproducible.build_time(statement)
     shown = fonts.statement_text(statement) + added

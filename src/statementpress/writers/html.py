@@ -52,26 +52,26 @@ def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, 
     prefix = f"{statement.meta.id}."
     found = []
     for path in editions:
-        lang, _, extension = path.name[len(prefix):].rpartition(".")
+        lang, _, extension = path.name[len(prefix) :].rpartition(".")
         writer = by_extension.get(extension)
         if writer is None or not path.name.startswith(prefix):
             continue
-        found.append({
-            "href": path.name,
-            "label": writer.label,
-            "lang": lang,
-            "media_type": writer.media_type,
-            "size": human_size(path.stat().st_size),
-        })
+        found.append(
+            {
+                "href": path.name,
+                "label": writer.label,
+                "lang": lang,
+                "media_type": writer.media_type,
+                "size": human_size(path.stat().st_size),
+            }
+        )
     if len({e["lang"] for e in found}) > 1:
         for e in found:
             e["label"] = f"{e['label']} ({e['lang']})"
     return found
 
 
-def write(
-    statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()
-) -> Path:
+def write(statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()) -> Path:
     """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`.
 
     `editions` are the statement's other editions from the same build; the page links them.

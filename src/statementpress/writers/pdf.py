@@ -1,4 +1,4 @@
-"""PDF writer: the shared page markup typeset by WeasyPrint as a tagged PDF/A-3b carrying its source."""
+"""PDF writer: the shared page markup typeset by WeasyPrint as a tagged PDF/A-3b with its source."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
     rule_svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
-    ).format(w=layout.number("notes.rule_width_mm"), h=layout.number("notes.rule_thickness_pt"),
-             c=layout.get("colours.rule"))
+    ).format(
+        w=layout.number("notes.rule_width_mm"),
+        h=layout.number("notes.rule_thickness_pt"),
+        c=layout.get("colours.rule"),
+    )
     return layout.render(
         "print.css.j2",
         rule_svg=rule_svg,
@@ -83,7 +86,8 @@ def _render_keeping_notes(page: Any, statement: Statement, stylesheets: list, fo
         paragraph.set("style", "break-before: page")
     log.warning(
         "%s: note %d does not fit on the page of its call; it is printed on the next page",
-        statement.source.path, displaced[0],
+        statement.source.path,
+        displaced[0],
     )
     return document
 
@@ -138,8 +142,9 @@ def _finish(document: Any, pdf: Any) -> None:
     /Lang; add it to the XMP packet too (dc:language), where archives and `pdfinfo -meta`
     read it.
     """
-    import pydyf
     from xml.sax.saxutils import escape
+
+    import pydyf
 
     files = pdf.catalog.get("AF")
     if files:
