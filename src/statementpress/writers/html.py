@@ -19,12 +19,14 @@ def render(
     layout: Layout,
     mode: str,
     stylesheets: Iterable[Mapping[str, str]] = (),
-    editions: Iterable[Mapping[str, str]] = (),
+    editions: Iterable[Mapping[str, str]] | None = None,
 ) -> str:
     """The statement as one page of markup.
 
-    `mode` is "html", "pdf" or "epub" (the template adapts notes and attributes to it);
-    each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
+    `mode` is "html", "pdf" or "epub" (the package's `fmt` macros adapt notes and attributes
+    to it); each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
+    `editions` are the links of a page that lists the other editions (even none); None in
+    an edition that lists none.
     """
     return layout.render(
         "statement.html.j2",
@@ -35,7 +37,7 @@ def render(
         date_text=format_date(statement.meta.date, statement.meta.lang),
         generator=GENERATOR,
         stylesheets=list(stylesheets),
-        editions=list(editions),
+        editions=None if editions is None else list(editions),
     )
 
 
