@@ -98,3 +98,19 @@ def test_the_pdf_prints_the_added_line_and_the_same_text(editions):
 def test_the_docx_has_no_template_and_does_not_change(editions):
     derived = editions["registered"][".docx"].read_bytes()
     assert derived == editions["official"][".docx"].read_bytes()
+
+
+def test_a_stylesheet_can_include_the_one_it_replaces(tmp_path, monkeypatch):
+    from statementpress import layout
+
+    folder = tmp_path / "registered"
+    folder.mkdir()
+    (folder / "layout.toml").write_text('inherit = "official"\n', encoding="utf-8")
+    rule = ".statement p.registry { text-align: center; text-indent: 0; }\n"
+    (folder / "screen.css.j2").write_text(
+        '{% include "official/screen.css.j2" %}\n' + rule, encoding="utf-8"
+    )
+    monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(tmp_path))
+    official = layout.load("official").render("screen.css.j2", family="PT Serif")
+    assert 'font-family: "PT Serif"' in official  # not HTML-escaped, as the page needs it
+    assert layout.load("registered").render("screen.css.j2", family="PT Serif") == official + rule
