@@ -2,20 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from conftest import MINIMAL, SOURCE
 from statementpress.builder import build, resolve_formats, write_atomically
 from statementpress.errors import BuildError, SourceError
-from statementpress.writers import WRITERS
+from statementpress.writers import WRITERS, Writer
 
 
 def test_resolve_formats_order_and_all():
     assert resolve_formats(["html"]) == ["html"]
     assert resolve_formats([]) == resolve_formats(["all"]) == list(WRITERS)
-    assert list(WRITERS)[-1] == "html"  # the page lists the editions written before it
     with pytest.raises(BuildError, match="valid formats"):
         resolve_formats(["rtf"])
+
+
+@dataclass(frozen=True)
+class TextWriter(Writer):
+    """A fifth format for the tests: the statement's plain title, without a module."""
+
+    def write(self, statement, layout, dest):
+        dest.write_text(statement.meta.full_title + "\n", encoding="utf-8")
+        return dest
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["appended", "before-the-page"])
+def test_a_format_added_to_the_registry_is_linked_by_the_page(
+    write_source, tmp_path, monkeypatch, first
+):
+    from lxml import html
+
+    from statementpress import builder
+
+    txt = TextWriter("txt", "txt", "text/plain", "Text", "unused")
+    # Appended after "html", or put before every other writer: the page links it either way,
+    # in registry order after the page's own position is taken out.
+    registry = {"txt": txt, **WRITERS} if first else {**WRITERS, "txt": txt}
+    monkeypatch.setattr(builder, "WRITERS", registry)
+    written = build([write_source()], ["txt", "html", "epub"], out=tmp_path / "out")
+    names = [p.name for p in written]
+    assert names[-1] == "test-statement.ru.html"  # the page after everything it links
+    page = html.parse(str(written[-1])).getroot()
+    links = [(a.get("href"), a.text, a.get("type")) for a in page.xpath("//nav//a")]
+    expected = [
+        ("test-statement.ru.epub", "EPUB", "application/epub+zip"),
+        ("test-statement.ru.txt", "Text", "text/plain"),
+    ]
+    assert links == (expected[::-1] if first else expected)
+    assert (
+        (tmp_path / "out" / "test-statement" / "test-statement.ru.txt")
+        .read_text(encoding="utf-8")
+        .startswith("Совместное заявление")
+    )
 
 
 def test_failed_write_leaves_old_file_and_no_partial(tmp_path):

@@ -6,13 +6,14 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from statementpress import fonts
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
 from statementpress.model import Statement, primary_language
 from statementpress.reader import load
-from statementpress.writers import WRITERS, edition_name
+from statementpress.writers import WRITERS, Edition, PageWriter, Writer, edition_name
 
 log = logging.getLogger("statementpress")
 
@@ -226,30 +227,39 @@ def build(
 
     Every source is validated before anything is written, so bad input writes nothing.
     `layout` overrides the layout named in each source; `on_written` is called per edition.
+    Pages (`PageWriter`, the HTML edition) are written after every other format, each with
+    the list of its statement's editions written before it.
     """
     names = resolve_formats(formats)
     pairs = prepare_all(sources, layout)
     written: list[Path] = []
-    by_id: dict[str, list[Path]] = {}
-    # Format by format, so that the HTML page (written last) can link every other edition
-    # of its statement from this build, translations included.
+
+    def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
+        dest = Path(out) / st.meta.id / edition_name(st, writer)
+        log.debug("writing %s", dest)
+        try:
+            write_atomically(lambda tmp: writer.write(st, chosen, tmp, **extra), dest)
+        except StatementpressError:
+            raise
+        except OSError as exc:
+            raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
+        written.append(dest)
+        if on_written:
+            on_written(dest)
+        return dest
+
+    # Two steps, whatever the order of the registry: first every edition that links no
+    # other, format by format; then the pages, each given the editions of its statement
+    # (translations included) that the first step wrote.
+    pages = [name for name in names if isinstance(WRITERS[name], PageWriter)]
+    editions: dict[str, list[Edition]] = {}
     for fmt in names:
-        writer = WRITERS[fmt]
+        if fmt in pages:
+            continue
         for st, chosen in pairs:
-            dest = Path(out) / st.meta.id / edition_name(st, writer)
-            log.debug("writing %s", dest)
-            siblings = tuple(by_id.get(st.meta.id, ()))
-            try:
-                write_atomically(
-                    lambda tmp, w=writer, s=st, lay=chosen, e=siblings: w.write(s, lay, tmp, e),
-                    dest,
-                )
-            except StatementpressError:
-                raise
-            except OSError as exc:
-                raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
-            written.append(dest)
-            by_id.setdefault(st.meta.id, []).append(dest)
-            if on_written:
-                on_written(dest)
+            dest = write(WRITERS[fmt], st, chosen)
+            editions.setdefault(st.meta.id, []).append(Edition(dest, WRITERS[fmt], st.meta.lang))
+    for fmt in pages:
+        for st, chosen in pairs:
+            write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))
     return written

@@ -30,6 +30,10 @@ _AT_LEAST_ONE = ("page.number_from_page", "text.widows", "text.orphans")
 # A size, line height, width or height of 0 draws nothing or divides by zero.
 _POSITIVE = re.compile(r"(^|_)(size|line_height|width|height)(_|$)")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# Templates of the package itself (the format macros every page template imports), reached
+# from a layout's templates as "statementpress/<file>".
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "writers" / "templates"
+PACKAGE_TEMPLATES_PREFIX = "statementpress"
 
 
 def search_path() -> list[Path]:
@@ -99,7 +103,10 @@ class Layout:
     """A resolved layout: merged values of its inherit chain and a template environment.
 
     Templates are looked up in the layout's own folder first, then in each ancestor's,
-    so a layout that inherits overrides only the files it has.
+    so a layout that inherits overrides only the files it has. A name prefixed with a
+    layout of the chain (`official/statement.html.j2`) is that layout's file, which a
+    template of the same name can `{% extends %}`; `statementpress/…` names the package's
+    own templates (`statementpress/format.j2`, the macros of the page markup).
     """
 
     def __init__(self, name: str, dirs: tuple[Path, ...], values: dict[str, Any]) -> None:
@@ -150,7 +157,24 @@ class Layout:
             return not (template_name or "").endswith((".css.j2", ".txt.j2"))
 
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            loader=jinja2.ChoiceLoader(
+                [
+                    # "statementpress/…": the package's macros (`fmt`), for every layout.
+                    # "<layout>/…": that layout's own file, so that a template can extend
+                    # the one of the layout it inherits while having the same name.
+                    # (A layout's folder is named after it; the package's prefix wins.)
+                    jinja2.PrefixLoader(
+                        {
+                            **{d.name: jinja2.FileSystemLoader(str(d)) for d in self.dirs},
+                            PACKAGE_TEMPLATES_PREFIX: jinja2.FileSystemLoader(
+                                str(PACKAGE_TEMPLATES)
+                            ),
+                        }
+                    ),
+                    # A bare name: the first layout of the inherit chain that has it.
+                    jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+                ]
+            ),
             autoescape=autoescape,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -200,7 +224,7 @@ class Layout:
         # Jinja rewrites tracebacks so that template code shows as frames of its file.
         import traceback
 
-        folders = [str(d.resolve()) for d in self.dirs]
+        folders = [str(d.resolve()) for d in (*self.dirs, PACKAGE_TEMPLATES)]
         found: tuple[str, int | None] = (template, None)
         for frame in traceback.extract_tb(exc.__traceback__):
             path = str(Path(frame.filename).resolve()) if os.path.isabs(frame.filename) else ""

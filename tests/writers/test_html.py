@@ -92,15 +92,23 @@ def test_autoescaping(write_source, tmp_path):
 
 
 def test_only_the_editions_of_the_build_are_listed(statement, tmp_path):
+    from statementpress.writers import WRITERS, Edition
+
     pdf = tmp_path / "ca-china-fm-2020-07-16.ru.pdf"
     pdf.write_bytes(b"%PDF-1.7 test")
     # An edition left in the folder by an earlier build is not this build's: not listed.
     (tmp_path / "ca-china-fm-2020-07-16.ru.epub").write_bytes(b"PK stale")
     dest = html_writer.write(
-        statement, layout.load("official"), tmp_path / "page.html", editions=[pdf]
+        statement,
+        layout.load("official"),
+        tmp_path / "page.html",
+        editions=[Edition(pdf, WRITERS["pdf"], "ru")],
     )
     links = html.parse(str(dest)).getroot().xpath("//nav[@class='editions']//a")
-    assert [(a.get("href"), a.text) for a in links] == [("ca-china-fm-2020-07-16.ru.pdf", "PDF")]
+    assert [(a.get("href"), a.text, a.get("type")) for a in links] == [
+        ("ca-china-fm-2020-07-16.ru.pdf", "PDF", "application/pdf")
+    ]
+    assert html.parse(str(dest)).getroot().xpath("string(//nav//span[@class='size'])") == "13 B"
 
 
 def test_html_page_depends_on_the_build_alone(tmp_path):

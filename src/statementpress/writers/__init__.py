@@ -1,4 +1,6 @@
-"""The writers registry: one entry per edition format, each a `write(statement, layout, dest)`."""
+"""The writers registry: one entry per edition format, each a `write(statement, layout, dest)`.
+
+A `PageWriter` (the HTML page) also gets the list of the editions written before it."""
 
 from __future__ import annotations
 
@@ -26,26 +28,39 @@ class Writer:
     media_type: str
     label: str
     module: str
-    # A format that links the other editions of its build (the HTML page) gets them as
-    # `editions=`; the others are plain `write(statement, layout, dest)`.
-    lists_editions: bool = False
+
+    def write(self, statement: Statement, layout: Layout, dest: Path) -> Path:
+        """Write one edition of `statement` to `dest` and return the path written."""
+        return importlib.import_module(self.module).write(statement, layout, dest)
+
+
+@dataclass(frozen=True)
+class PageWriter(Writer):
+    """A format whose edition links the statement's other editions: the HTML page.
+
+    The builder writes every other format first, whatever the order of `WRITERS`, and then
+    each page with the list of the editions it wrote of that statement (`Edition`).
+    """
 
     def write(
-        self, statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()
+        self, statement: Statement, layout: Layout, dest: Path, editions: Sequence[Edition] = ()
     ) -> Path:
-        """Write one edition of `statement` to `dest` and return the path written.
-
-        `editions` are the other editions of the statement written by the same build (every
-        language), which a format that lists them links to.
-        """
+        """Write the page of `statement` to `dest`, linking `editions`; return the path."""
         module = importlib.import_module(self.module)
-        if self.lists_editions:
-            return module.write(statement, layout, dest, editions=editions)
-        return module.write(statement, layout, dest)
+        return module.write(statement, layout, dest, editions=editions)
 
 
-# Build order matters only for the HTML page, which lists the editions already beside it:
-# the other writers come before "html".
+@dataclass(frozen=True)
+class Edition:
+    """One edition written by a build, as a page links it."""
+
+    path: Path
+    writer: Writer
+    lang: str
+
+
+# The build order of the registry is the order the editions are listed in on the page; the
+# pages themselves are written after every other format (see `PageWriter`).
 WRITERS: dict[str, Writer] = {
     "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf"),
     "docx": Writer(
@@ -56,9 +71,7 @@ WRITERS: dict[str, Writer] = {
         "statementpress.writers.docx",
     ),
     "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
-    "html": Writer(
-        "html", "html", "text/html", "HTML", "statementpress.writers.html", lists_editions=True
-    ),
+    "html": PageWriter("html", "html", "text/html", "HTML", "statementpress.writers.html"),
 }
 
 

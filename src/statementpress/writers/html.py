@@ -10,6 +10,7 @@ from statementpress.dates import format_date
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
+from statementpress.writers import Edition, human_size
 
 GENERATOR = f"statementpress {__version__}"
 
@@ -19,12 +20,14 @@ def render(
     layout: Layout,
     mode: str,
     stylesheets: Iterable[Mapping[str, str]] = (),
-    editions: Iterable[Mapping[str, str]] = (),
+    editions: Iterable[Mapping[str, str]] | None = None,
 ) -> str:
     """The statement as one page of markup.
 
-    `mode` is "html", "pdf" or "epub" (the template adapts notes and attributes to it);
-    each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
+    `mode` is "html", "pdf" or "epub" (the package's `fmt` macros adapt notes and attributes
+    to it); each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
+    `editions` are the links of a page that lists the other editions (even none); None in
+    an edition that lists none.
     """
     return layout.render(
         "statement.html.j2",
@@ -35,46 +38,40 @@ def render(
         date_text=format_date(statement.meta.date, statement.meta.lang),
         generator=GENERATOR,
         stylesheets=list(stylesheets),
-        editions=list(editions),
+        editions=None if editions is None else list(editions),
     )
 
 
-def _editions(statement: Statement, editions: Sequence[Path]) -> list[dict[str, str]]:
+def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
     """Links to the given editions of the statement (other formats and languages), in order.
 
-    Each label names its language when there is more than one. Only editions of the same
-    build are given, so the page depends on the build alone, not on what an earlier build
-    left in the folder.
+    Each label names its language when there is more than one. The builder gives only the
+    editions of the same build, so the page depends on the build alone, not on what an
+    earlier build left in the folder.
     """
-    from statementpress.writers import WRITERS, human_size
-
-    by_extension = {w.extension: w for w in WRITERS.values() if not w.lists_editions}
-    prefix = f"{statement.meta.id}."
-    found = []
-    for path in editions:
-        lang, _, extension = path.name[len(prefix) :].rpartition(".")
-        writer = by_extension.get(extension)
-        if writer is None or not path.name.startswith(prefix):
-            continue
-        found.append(
-            {
-                "href": path.name,
-                "label": writer.label,
-                "lang": lang,
-                "media_type": writer.media_type,
-                "size": human_size(path.stat().st_size),
-            }
-        )
+    found = [
+        {
+            "href": e.path.name,
+            "label": e.writer.label,
+            "lang": e.lang,
+            "media_type": e.writer.media_type,
+            "size": human_size(e.path.stat().st_size),
+        }
+        for e in editions
+    ]
     if len({e["lang"] for e in found}) > 1:
         for e in found:
             e["label"] = f"{e['label']} ({e['lang']})"
     return found
 
 
-def write(statement: Statement, layout: Layout, dest: Path, editions: Sequence[Path] = ()) -> Path:
+def write(
+    statement: Statement, layout: Layout, dest: Path, editions: Sequence[Edition] = ()
+) -> Path:
     """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`.
 
-    `editions` are the statement's other editions from the same build; the page links them.
+    `editions` are the statement's other editions from the same build, in every language,
+    which the builder wrote before the page; the page links them.
     """
     from statementpress.fonts import face_for
 
@@ -84,7 +81,7 @@ def write(statement: Statement, layout: Layout, dest: Path, editions: Sequence[P
         layout,
         mode="html",
         stylesheets=[{"text": css}],
-        editions=_editions(statement, editions),
+        editions=_links(editions),
     )
     dest.write_text(page, encoding="utf-8")
     return dest
