@@ -13,7 +13,9 @@ from statementpress.typography import NBSP, RULES, typeset
 ALL_RULES = [(lang, rule) for lang, rules in RULES.items() for rule in rules]
 
 
-@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES])
+@pytest.mark.parametrize(
+    "lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES]
+)
 def test_rule_example(lang, rule):
     assert typeset(rule.example, lang) == rule.expected
 
@@ -84,7 +86,9 @@ def test_every_rule_is_documented():
         assert f"| {rule.name} |" in doc, (lang, rule.name)
 
 
-@pytest.mark.parametrize("lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES])
+@pytest.mark.parametrize(
+    "lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES]
+)
 def test_rule_changes_only_spaces_and_dashes(lang, rule):
     assert letters(typeset(rule.example, lang)) == letters(rule.example)
 
