@@ -108,8 +108,8 @@ def prepare(statement: Statement) -> Statement:
 
     if not has_national_style(statement.meta.lang):
         log.warning(
-            "%s: dates in %r are printed in ISO 8601 form (its national date style "
-            "is not implemented)",
+            "%s: dates in %r are printed in ISO 8601 form (CLDR has no date style "
+            "for this language)",
             statement.source.path,
             statement.meta.lang,
         )
