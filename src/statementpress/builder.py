@@ -109,8 +109,8 @@ def prepare(statement: Statement) -> Statement:
 
     if not has_national_style(statement.meta.lang):
         log.warning(
-            "%s: dates in %r are printed in ISO 8601 form (its national date style "
-            "is not implemented)",
+            "%s: dates in %r are printed in ISO 8601 form (CLDR has no date style "
+            "for this language)",
             statement.source.path,
             statement.meta.lang,
         )
@@ -197,20 +197,43 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
 
 
 def prepare_all(
-    sources: Sequence[str | Path] = (), layout: str | None = None
+    sources: Sequence[str | Path] = (),
+    layout: str | None = None,
+    layout_dirs: Sequence[str | Path] = (),
 ) -> list[tuple[Statement, layouts.Layout]]:
     """Everything a build checks before it writes: every source read, validated and typeset,
-    its layout loaded, and every character it prints present in the layout's face."""
+    its layout loaded, and every character it prints present in the layout's face.
+
+    `layout_dirs` are searched for layouts before the project's and the built-in ones; a
+    layout a source names that none of them has is an error at the source's `layout:` line.
+    """
     statements = [prepare(st) for st in load_all(sources)]
-    cache: dict[str, layouts.Layout] = {}
+    cache: dict[str, layouts.Layout | None] = {}
     problems: list[Diagnostic] = []
     pairs = []
     for st in statements:
         name = layout or st.meta.layout
         if name not in cache:
-            cache[name] = layouts.load(name)
-        problems.extend(_check_glyphs(st, cache[name]))
-        pairs.append((st, cache[name]))
+            try:
+                cache[name] = layouts.load(name, layout_dirs)
+            except layouts.UnknownLayoutError:
+                if layout is not None:
+                    raise
+                cache[name] = None
+        chosen = cache[name]
+        if chosen is None:
+            problems.append(
+                Diagnostic(
+                    st.source.path,
+                    _key_line(st, "layout"),
+                    1,
+                    f"unknown layout {name!r}; available layouts: "
+                    f"{', '.join(layouts.available(layout_dirs)) or 'none'}",
+                )
+            )
+            continue
+        problems.extend(_check_glyphs(st, chosen))
+        pairs.append((st, chosen))
     if problems:
         raise SourceError(problems)
     return pairs
@@ -222,16 +245,18 @@ def build(
     layout: str | None = None,
     out: str | Path = DEFAULT_OUT,
     on_written: Callable[[Path], None] | None = None,
+    layout_dirs: Sequence[str | Path] = (),
 ) -> list[Path]:
     """Build the editions of every source; returns the paths written.
 
     Every source is validated before anything is written, so bad input writes nothing.
-    `layout` overrides the layout named in each source; `on_written` is called per edition.
+    `layout` overrides the layout named in each source; `on_written` is called per edition;
+    `layout_dirs` are searched for layouts first (see `layout.search_path`).
     Pages (`PageWriter`, the HTML edition) are written after every other format, each with
     the list of its statement's editions written before it.
     """
     names = resolve_formats(formats)
-    pairs = prepare_all(sources, layout)
+    pairs = prepare_all(sources, layout, layout_dirs)
     written: list[Path] = []
 
     def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:

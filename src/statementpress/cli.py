@@ -48,18 +48,45 @@ def common_options(func):
 
 
 def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--layout must be a layout name; whether it exists is known once --layout-dir is parsed."""
     if value is None:
         return None
     from statementpress import layout
 
-    names = layout.available()
-    if value not in names:
+    if not layout.is_name(value):
         raise click.BadParameter(
-            f"unknown layout {value!r}; valid layouts: {', '.join(names) or 'none'}",
+            f"invalid layout name {value!r}: use the name of a layout folder", ctx=ctx, param=param
+        )
+    return value
+
+
+def _require_layout(name: str | None, dirs: tuple[Path, ...]) -> None:
+    """A usage error (exit 2) if --layout names no layout on the search path of `dirs`."""
+    if name is None:
+        return
+    from statementpress import layout
+
+    names = layout.available(dirs)
+    if name not in names:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "layout")
+        raise click.BadParameter(
+            f"unknown layout {name!r}; valid layouts: {', '.join(names) or 'none'}",
             ctx=ctx,
             param=param,
         )
-    return value
+
+
+def layout_dir_option(func):
+    """--layout-dir DIR (repeatable) on the commands that load layouts."""
+    return click.option(
+        "--layout-dir",
+        "layout_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder of layouts, searched before ./layouts and the built-in ones; repeat "
+        "for several (the first given wins).",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,9 +132,14 @@ def cli() -> None:
     show_default=True,
     help="Output folder.",
 )
+@layout_dir_option
 @common_options
 def build(
-    sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None, out: Path
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    layout: str | None,
+    out: Path,
+    layout_dirs: tuple[Path, ...],
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
@@ -119,16 +151,18 @@ def build(
       statementpress build
       statementpress build --format pdf --format epub
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
+      statementpress build --layout-dir ~/layouts --layout ministry
     """
     from statementpress.builder import build as run
 
+    _require_layout(layout, layout_dirs)
     quiet = click.get_current_context().meta["quiet"]
 
     def report(path: Path) -> None:
         if not quiet:
             click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
 
-    run(sources, formats, layout=layout, out=out, on_written=report)
+    run(sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs)
 
 
 @cli.command()
@@ -139,8 +173,9 @@ def build(
     callback=_check_layout,
     help="Check against this layout instead of the one each source names.",
 )
+@layout_dir_option
 @common_options
-def check(sources: tuple[str, ...], layout: str | None) -> None:
+def check(sources: tuple[str, ...], layout: str | None, layout_dirs: tuple[Path, ...]) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
     Runs every check a build runs before writing (the source, its layout, the glyphs of the
@@ -153,7 +188,8 @@ def check(sources: tuple[str, ...], layout: str | None) -> None:
     """
     from statementpress.builder import prepare_all
 
-    statements = [st for st, _ in prepare_all(sources, layout)]
+    _require_layout(layout, layout_dirs)
+    statements = [st for st, _ in prepare_all(sources, layout, layout_dirs)]
     if not click.get_current_context().meta["quiet"]:
         for st in statements:
             click.echo(

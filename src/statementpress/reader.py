@@ -356,10 +356,13 @@ class _Fields:
         raw = self.text(node, "layout")
         if raw is None:
             return None
-        names = layouts.available()
-        if raw not in names:
+        # Only the name's shape: which layouts exist depends on the project and on
+        # --layout-dir, so the builder resolves the name and locates an unknown one.
+        if not layouts.is_name(raw):
             self.at(
-                node, f"unknown layout {raw!r}; available layouts: " + (", ".join(names) or "none")
+                node,
+                f"invalid layout name {raw!r}: use the name of a layout folder, letters, "
+                "digits, '-', '_' and '.' (such as 'official')",
             )
             return None
         return raw
