@@ -296,7 +296,9 @@ def add_style(doc: Document, d: StyleDef) -> None:
         put(ppr, border)
 
 
-def _new(doc: Document, name: StyleName, kind: WD_STYLE_TYPE, builtin: bool, priority: int):
+def _new(
+    doc: Document, name: StyleName, kind: WD_STYLE_TYPE, builtin: bool, priority: int
+) -> BaseStyle:
     style = doc.styles.add_style(name.name, kind, builtin=builtin)
     style.element.set(qn("w:styleId"), name.id)
     style.element.get_or_add_name().set(qn("w:val"), name.name)  # python-docx renames built-ins
