@@ -17,6 +17,7 @@ from parity import assert_words_in_order, words
 from statementpress import __version__, builder, fonts, layout, load, reproducible
 from statementpress.model import Paragraph, plain_text
 from statementpress.writers import docx as docx_writer
+from statementpress.writers.docx import styles as docx_styles
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -326,7 +327,7 @@ def test_nothing_left_from_python_docx_template(package, document):
             assert "python-docx" not in text and "2013-12-23" not in text, name
             assert "Macintosh" not in text and "Normal.dotm" not in text, name
     allowed = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | {
-        s.id for s in vars(docx_writer).values() if isinstance(s, docx_writer.StyleName)
+        s.id for s in vars(docx_styles).values() if isinstance(s, docx_writer.StyleName)
     }
     assert {s.style_id for s in document.styles} == allowed
     styles = xml(package, "word/styles.xml")
