@@ -396,3 +396,11 @@ def test_duplicate_definition_column_is_one_based(write_source):
 @pytest.mark.parametrize("ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u200e"])
 def test_format_characters_real_text_needs_are_allowed(write_source, ch):
     load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))
+
+
+def test_inline_annotation_is_a_located_error(write_source):
+    text = MINIMAL.replace("Первая статья.", "Первая статья^[сноска].")
+    path = write_source(text)
+    (line,) = errors_of(path)
+    where = f"{line_of(text, '^[')}:{len('1. Первая статья') + 1}"
+    assert line.startswith(f"{path}:{where}: error: inline annotations (^[…]) are not part")
