@@ -7,7 +7,8 @@ import pytest
 
 from conftest import MINIMAL, ROOT, SOURCE
 from statementpress import load
-from statementpress.builder import prepare
+from statementpress.builder import build, prepare
+from statementpress.errors import SourceError
 from statementpress.model import Emphasis, LineBreak, NoteRef, Paragraph, Text, walk
 from statementpress.positions import Pos, Span, realign, span
 
@@ -170,3 +171,43 @@ def test_positions_take_no_part_in_equality(write_source):
     assert (a.meta, a.preamble, a.articles, a.notes) == (b.meta, b.preamble, b.articles, b.notes)
     assert hash(a.meta) == hash(b.meta)
     assert Paragraph((Text("x", Pos(1, 1)),), Pos(1, 1)) == Paragraph((Text("x"),))
+
+
+# -- problems located through the model ---------------------------------------------------
+
+
+def glyph_errors(source, tmp_path) -> list[str]:
+    with pytest.raises(SourceError) as info:
+        build([source], ["html"], out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    return info.value.format_message().splitlines()
+
+
+def test_missing_glyph_located_after_typography_changed_the_line(write_source, tmp_path):
+    # Typography binds "и  в" with one no-break space each (two characters shorter) before
+    # the snowman, on the second line of the paragraph.
+    text = MINIMAL.replace("Второй абзац первой статьи.", "Второй абзац\n   и  в  нём ☃ знак.")
+    source = write_source(text)
+    assert (
+        prepare(load(source))
+        .articles[0]
+        .paragraphs[1]
+        .content[0]
+        .text.endswith(f"и{NBSP}в{NBSP}нём ☃ знак.")
+    )
+    (line,) = glyph_errors(source, tmp_path)
+    where = pos_of(text, "☃")
+    assert line.startswith(f"{source}:{where.line}:{where.col}: error: '☃' (U+2603) has no glyph")
+
+
+def test_missing_glyph_in_the_front_matter_and_from_a_character_reference(write_source, tmp_path):
+    text = MINIMAL.replace("иностранных дел", "иностранных ☃ дел").replace(
+        "Вторая статья", "Вторая &#x2602; статья"
+    )
+    source = write_source(text)
+    lines = glyph_errors(source, tmp_path)
+    assert [line.split(": error: ")[0] for line in lines] == [
+        f"{source}:{pos_of(text, '☃').line}:{pos_of(text, '☃').col}",
+        f"{source}:{pos_of(text, '&#x2602;').line}:{pos_of(text, '&#x2602;').col}",
+    ]
+    assert "'☂' (U+2602)" in lines[1]
