@@ -29,8 +29,6 @@ KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SIGNATORY_KEYS = ("name", "title", "party")
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-# BCP 47 in its common shape: language, then script / region / variant subtags.
-LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FENCE = "---"
 FENCE_END = ("---", "...")
@@ -306,16 +304,21 @@ class _Fields:
         return None
 
     def language(self, node: Any) -> str | None:
+        """The BCP 47 tag in its canonical form ('RU' -> 'ru', 'zh-hans' -> 'zh-Hans'), so
+        that one language is always written one way."""
+        import langcodes
+
         raw = self.text(node, "lang")
         if raw is None:
             return None
-        if not LANG_RE.fullmatch(raw):
-            self.at(
-                node,
-                f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
-            )
-            return None
-        return raw
+        # langcodes also reads '_' as a separator; BCP 47 has only '-'.
+        if "_" not in raw and langcodes.tag_is_valid(raw):
+            return str(langcodes.standardize_tag(raw))
+        self.at(
+            node,
+            f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
+        )
+        return None
 
     def date(self, node: Any) -> datetime.date | None:
         raw = self.scalar(node, "date", "a date")
