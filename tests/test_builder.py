@@ -95,3 +95,14 @@ def test_errors_of_several_files_reported_together(write_source, tmp_path):
     with pytest.raises(SourceError) as info:
         build([a, b], ["html"], out=tmp_path / "out")
     assert {d.path for d in info.value.diagnostics} == {str(a), str(b)}
+
+
+def test_one_language_written_two_ways_is_one_language(write_source, tmp_path):
+    a = write_source(MINIMAL, name="a.md")
+    b = write_source(MINIMAL.replace("lang: ru", "lang: RU"), name="b.md")
+    with pytest.raises(SourceError) as info:
+        build([a, b], ["html"], out=tmp_path / "out")
+    assert str(info.value.format_message()) == (
+        f"{b}:3:1: error: {a} is already the 'ru' version of 'test-statement'; give this "
+        "source another id, or the lang of its language"
+    )

@@ -11,7 +11,7 @@ from typing import Any
 from statementpress import fonts
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
-from statementpress.model import Statement, primary_language
+from statementpress.model import Pos, Statement, primary_language
 from statementpress.reader import load
 from statementpress.writers import WRITERS, Edition, PageWriter, Writer, edition_name
 
@@ -51,10 +51,10 @@ def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
     return statements
 
 
-def _key_line(statement: Statement, key: str) -> int:
-    """The 1-based line of a front matter key in the statement's source (1 if not there)."""
-    lines = statement.source.data.decode("utf-8", errors="replace").split("\n")
-    return next((i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+def _key_pos(statement: Statement, key: str) -> Pos:
+    """Where a front matter key of the statement was written (1:1 if it was not)."""
+    where = statement.meta.positions.get(key)
+    return where.key if where else Pos(1, 1)
 
 
 def _check_translations(statements: Sequence[Statement]) -> None:
@@ -68,8 +68,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                 problems.append(
                     Diagnostic(
                         st.source.path,
-                        _key_line(st, "lang"),
-                        1,
+                        *_key_pos(st, "lang").key,
                         f"{other.source.path} is already the {st.meta.lang!r} version of "
                         f"{st.meta.id!r}; give this source another id, or the lang of its language",
                     )
@@ -81,8 +80,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
             problems.append(
                 Diagnostic(
                     st.source.path,
-                    _key_line(st, "authoritative"),
-                    1,
+                    *_key_pos(st, "authoritative").key,
                     f"{marked[0].source.path} already marks its language version of "
                     f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
                 )
@@ -146,14 +144,19 @@ def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
     return dest
 
 
-def _locate(statement: Statement, ch: str) -> tuple[int, int] | None:
-    """1-based line and column of the first `ch` in the statement's source file, if there."""
-    text = statement.source.data.decode("utf-8", errors="replace")
-    index = text.find(ch)
-    if index < 0:
-        return None
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+def _first_places(statement: Statement, chars: Iterable[str]) -> dict[str, Pos]:
+    """Where each of `chars` that the statement's text holds was first written, from the
+    positions in the model (a typeset space or dash stands where the one it replaced was)."""
+    wanted = set(chars)
+    found: dict[str, Pos] = {}
+    for text, pos in statement.strings():
+        if pos is None:
+            continue
+        for ch in wanted.intersection(text):
+            here = pos.at(text.index(ch))
+            if ch not in found or here.key < found[ch].key:
+                found[ch] = here
+    return found
 
 
 def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnostic]:
@@ -164,20 +167,24 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
         face, fonts.statement_text(statement) + fonts.layout_glyphs(chosen, face)
     )
     found: list[Diagnostic] = []
-    rest: list[tuple[str, tuple[int, int]]] = []
+    rest: list[tuple[str, Pos]] = []
     lang = statement.meta.lang
     key = f"[fonts.{primary_language(lang)}]"
+    places = _first_places(statement, missing)
     for ch in missing:
-        where = _locate(statement, ch)
+        where = places.get(ch)
         if where is None:
-            fonts.check_coverage(face, statement, extra=ch)  # raises, naming the layout key
+            # Not in the text: the layout adds it (a list marker, its hyphen). This raises,
+            # naming the layout key.
+            fonts.check_coverage(face, statement, extra=ch)
+            continue
         if len(found) == MAX_GLYPH_PROBLEMS:
             rest.append((ch, where))
             continue
         found.append(
             Diagnostic(
                 statement.source.path,
-                *where,
+                *where.key,
                 f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
                 f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
                 f"that covers this {lang!r} text in {key} of layout.toml",
@@ -188,7 +195,7 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
         found.append(
             Diagnostic(
                 statement.source.path,
-                *where,
+                *where.key,
                 f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
                 f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
             )

@@ -175,9 +175,7 @@ def statement_text(statement: Statement) -> str:
 
     m = statement.meta
     parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
-    paragraphs = list(statement.text_paragraphs())
-    paragraphs.extend(p for note in statement.notes for p in note.paragraphs)
-    parts.extend(plain_text(p) for p in paragraphs)
+    parts.extend(plain_text(p) for p in statement.all_paragraphs())
     parts.extend(f"{s.name} {s.title} {s.party or ''}" for s in statement.signatories)
     return " ".join(parts)
 
