@@ -232,8 +232,7 @@ def prepare_all(
             problems.append(
                 Diagnostic(
                     st.source.path,
-                    _key_line(st, "layout"),
-                    1,
+                    *_key_pos(st, "layout").key,
                     f"unknown layout {name!r}; available layouts: "
                     f"{', '.join(layouts.available(layout_dirs)) or 'none'}",
                 )
