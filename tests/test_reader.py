@@ -8,7 +8,7 @@ import pytest
 
 from conftest import MINIMAL, SOURCE
 from statementpress.errors import SourceError
-from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text
+from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text, plain_text
 from statementpress.reader import load, parse
 
 
@@ -396,7 +396,8 @@ def test_duplicate_definition_column_is_one_based(write_source):
 
 @pytest.mark.parametrize("ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u200e"])
 def test_format_characters_real_text_needs_are_allowed(write_source, ch):
-    load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))
+    st = load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))
+    assert ch in plain_text(st.articles[0].paragraphs[0])
 
 
 @pytest.mark.parametrize(

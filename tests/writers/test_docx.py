@@ -90,6 +90,7 @@ def test_signatory_block_is_a_borderless_table_kept_with_the_text(document, stat
     columns = int(layout.load("official").number("signatures.columns"))
     assert len(table.columns) == columns
     cells = []
+    assert table.rows, "nothing to check: table.rows is empty"
     for row in table.rows:
         tr_pr = row._tr.trPr
         assert tr_pr is not None and tr_pr.find(w("cantSplit")) is not None
@@ -414,6 +415,7 @@ def test_font_files_are_embedded_and_deobfuscate_to_the_originals(package, state
         "embedBoldItalic": "bold_italic",
     }
     seen = set()
+    assert font, "nothing to check: font is empty"
     for el in font:
         tag = etree.QName(el).localname
         if tag not in tags:
@@ -563,6 +565,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
 
     calls = {}
     blocks = list(statement.preamble) + [b for a in statement.articles for b in a.blocks]
+    assert blocks, "nothing to check: blocks is empty"
     for block in blocks:
         content = block.content
         for i, node in enumerate(content):
@@ -570,6 +573,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
                 before = next(n for n in reversed(content[:i]) if isinstance(n, Text))
                 calls[node.number] = before.text.split()[-2:]
     assert len(calls) == len(statement.notes)
+    assert statement.notes, "nothing to check: statement.notes is empty"
     for note in statement.notes:
         body = plain_text(note.paragraphs[0]).split()[:4]
         found = find_phrase(rendered_words, body)
