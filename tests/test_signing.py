@@ -661,3 +661,25 @@ def test_full_page_has_no_place_for_the_mark(certs, tmp_path):
         # Without the mark it signs.
         out = sign_file(pdf, key, visible=False)
     assert verify_signed(out, pdf, [certs.ca_pem]) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_one_page_statement_with_a_note_gets_its_mark(certs, tmp_path, lang):
+    """A one-page edition whose note rule WeasyPrint draws in a page-sized form: the mark
+    still finds the room between the signatures and the note, in the language's face."""
+    from statementpress.builder import build
+
+    fixture = SOURCE.parents[1] / "tests" / "fixtures" / f"harbour-accord-2031.{lang}.md"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        (unsigned,) = build([fixture], ["pdf"], out=tmp_path / "build")
+        (out,) = sign_build(tmp_path / "build", certs.office_p12, pki.PASSPHRASE.encode())
+    assert verify_signed(out, unsigned, [certs.ca_pem]) == []
+    annots = [a.get_object() for a in PdfReader(out).pages[-1]["/Annots"]]
+    (widget,) = [a for a in annots if a.get("/FT") == "/Sig"]
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    boxes = marks._content_boxes(unsigned.read_bytes(), len(PdfReader(out).pages) - 1)
+    assert boxes and all(b[2] <= x1 or b[0] >= x2 or b[3] <= y1 or b[1] >= y2 for b in boxes)
+    assert not any(b[2] - b[0] > 500 and b[3] - b[1] > 500 for b in boxes)
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert ("Noto-Serif-SC" if lang == "zh" else "PT-Serif") in fonts

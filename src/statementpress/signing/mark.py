@@ -160,17 +160,28 @@ def render(facts: MarkFacts, lang: str, layout: layouts.Layout) -> bytes:
 
 def _content_boxes(pdf: bytes, page_index: int) -> list[tuple[float, float, float, float]]:
     """Boxes (x0, y0, x1, y1, in points from the lower left) of everything drawn on a page,
-    except white fills (a page background hides nothing)."""
+    except white fills (a page background hides nothing).
+
+    A form XObject (pdfminer's LTFigure) counts by what it draws, not by its bounding box:
+    WeasyPrint wraps some drawings in forms as large as the page.
+    """
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTCurve
+    from pdfminer.layout import LTCurve, LTFigure
 
     boxes: list[tuple[float, float, float, float]] = []
-    for page in extract_pages(io.BytesIO(pdf), page_numbers=[page_index]):
-        for item in page:
-            if isinstance(item, LTCurve) and not item.stroke and _white(item.non_stroking_color):
+
+    def collect(items: Any) -> None:
+        for item in items:
+            if isinstance(item, LTFigure):
+                collect(item)
+            elif isinstance(item, LTCurve) and not item.stroke and _white(item.non_stroking_color):
                 continue
-            x0, y0, x1, y1 = item.bbox
-            boxes.append((x0, y0, x1, y1))
+            else:
+                x0, y0, x1, y1 = item.bbox
+                boxes.append((x0, y0, x1, y1))
+
+    for page in extract_pages(io.BytesIO(pdf), page_numbers=[page_index]):
+        collect(page)
     return boxes
 
 

@@ -193,7 +193,7 @@ def sign_file(
         mark_pdf = marks.render(facts, lang, chosen)
         box = PdfFileReader(io.BytesIO(mark_pdf)).root["/Pages"]["/Kids"][0]["/MediaBox"]
         size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
-        rect = marks.place(data, pages - 1, _media_box(reader, pages - 1), size, chosen)
+        rect = marks.place(data, pages - 1, _page_box(reader, pages - 1), size, chosen)
         if rect is None:
             raise SigningError(
                 f"{unsigned}: no free space for the signature mark at the bottom of the last "
@@ -240,13 +240,19 @@ def sign_file(
     return dest
 
 
-def _media_box(reader: PdfFileReader, index: int) -> tuple[float, float, float, float]:
-    """The page's /MediaBox, from the page or the nearest page tree node that has one."""
+def _page_box(reader: PdfFileReader, index: int) -> tuple[float, float, float, float]:
+    """The page's trimmed size: its /TrimBox (a page with bleed is cut there), else its
+    /MediaBox, from the page or the nearest page tree node that has one."""
     page_ref, _resources = reader.find_page_for_modification(index)
-    node = page_ref.get_object()
-    while "/MediaBox" not in node and "/Parent" in node:
-        node = node["/Parent"]
-    x1, y1, x2, y2 = (float(v) for v in node["/MediaBox"])
+    page = page_ref.get_object()
+    if "/TrimBox" in page:
+        box = page["/TrimBox"]
+    else:
+        node = page
+        while "/MediaBox" not in node and "/Parent" in node:
+            node = node["/Parent"]
+        box = node["/MediaBox"]
+    x1, y1, x2, y2 = (float(v) for v in box)
     return (x1, y1, x2, y2)
 
 
