@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 	  { echo "statementpress needs Python 3.11 or newer: run make with PYTHON=python3.11 (or newer)" >&2; exit 1; }
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,sign]'
 	touch $(STAMP)
 
 clean:

@@ -242,6 +242,72 @@ def new(statement_id: str, folder: Path) -> None:
         click.echo(f"created {path}; fill it in, then run 'statementpress check {path}'")
 
 
+@cli.command()
+@click.argument(
+    "build_dir",
+    required=False,
+    default=Path("build"),
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--key",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The office's PKCS#12 file (.p12/.pfx: private key and certificate); only read.",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File whose first line is the key's passphrase "
+    "(else the variable STATEMENTPRESS_KEY_PASSPHRASE).",
+)
+@click.option("--tsa", metavar="URL", help="RFC 3161 time-stamping authority (PAdES B-T).")
+@click.option("--reason", help="Reason for signing, recorded in the signature.")
+@click.option("--location", help="Place of signing, recorded in the signature.")
+@click.option("--invisible", is_flag=True, help="No visible mark on the last page.")
+@common_options
+def sign(
+    build_dir: Path,
+    key: Path,
+    passphrase_file: Path | None,
+    tsa: str | None,
+    reason: str | None,
+    location: str | None,
+    invisible: bool,
+) -> None:
+    """Sign every PDF edition in BUILD_DIR (default: build) with a PAdES signature.
+
+    Each <name>.pdf gets <name>.signed.pdf beside it: the same bytes followed by the
+    signature (an incremental update), with a mark of the electronic signature at the
+    bottom of the last page. The signing time is now, or SOURCE_DATE_EPOCH when set.
+    The passphrase is never an option value: give a file or set the variable.
+
+    \b
+    Examples:
+      statementpress sign --key office.p12 --passphrase-file ~/.office-pass
+      STATEMENTPRESS_KEY_PASSPHRASE=… statementpress sign build --key office.p12 \\
+          --tsa http://tsa.example/tsr --reason "Official publication"
+    """
+    from statementpress.signing import read_passphrase, sign_build
+
+    quiet = click.get_current_context().meta["quiet"]
+
+    def report(path: Path) -> None:
+        if not quiet:
+            click.echo(f"signed {path} ({human_size(path.stat().st_size)})")
+
+    sign_build(
+        build_dir,
+        key,
+        read_passphrase(passphrase_file),
+        tsa=tsa,
+        reason=reason,
+        location=location,
+        visible=not invisible,
+        on_signed=report,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line (argv defaults to sys.argv[1:])."""
     cli.main(args=argv, prog_name="statementpress")
