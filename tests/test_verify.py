@@ -429,3 +429,31 @@ def test_build_verify_checks_what_the_build_wrote(tmp_path, monkeypatch):
 def test_verify_help_has_examples():
     result = run("--help")
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_hidden_text_counts_as_missing(copy):
+    """A word hidden in Word ("Hidden" font effect) or in the page is not shown: missing."""
+    folder = copy(f"{EN}.en.docx", f"{EN}.en.html")
+    docx = folder / EN / f"{EN}.en.docx"
+    rewrite_zip(
+        docx,
+        "word/document.xml",
+        replace_once(
+            "<w:t>Minister of Harbours of the Federation of Westria</w:t>",
+            '<w:t xml:space="preserve">Minister of Harbours of the Federation of </w:t></w:r>'
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>Westria</w:t>",
+        ),
+    )
+    page = folder / EN / f"{EN}.en.html"
+    page.write_bytes(
+        replace_once("spring;", '<span style="display: none">spring;</span>')(page.read_bytes())
+    )
+    result = run_on(folder)
+    assert result.exit_code == 1
+    assert (
+        f'{docx}: signatory 2 title, word 8: expected "of Westria C." got "of C."' in result.output
+    )
+    assert (
+        f'{page}: point 2, sub-item 1, word 5: expected "each spring; [item]" got "each [item]"'
+        in result.output
+    )

@@ -82,13 +82,21 @@ class _Numbering:
         return fmt, self.counters[abstract_id]
 
 
+def _on(el: Any | None) -> bool | None:
+    """The value of an on/off property element (`<w:vanish/>` is on), None where absent."""
+    if el is None:
+        return None
+    return el.get(f"{W}val", "true") not in ("0", "false", "off")
+
+
 class _Styles:
-    """Paragraph style names and the numbering each style carries (through `w:basedOn`)."""
+    """Style names, and what a style carries through `w:basedOn`: numbering, hidden text."""
 
     def __init__(self, root: Any | None) -> None:
         self.names: dict[str, str] = {}
         self.based: dict[str, str] = {}
         self.num: dict[str, str] = {}
+        self.vanish: dict[str, bool] = {}
         if root is None:
             return
         for style in root.iter(f"{W}style"):
@@ -101,15 +109,36 @@ class _Styles:
             num = style.find(f"{W}pPr/{W}numPr/{W}numId")
             if num is not None:
                 self.num[sid] = num.get(f"{W}val", "")
+            vanish = _on(style.find(f"{W}rPr/{W}vanish"))
+            if vanish is not None:
+                self.vanish[sid] = vanish
 
-    def num_id(self, sid: str) -> str | None:
+    def inherited(self, table: dict[str, Any], sid: str) -> Any | None:
+        """A style's value in `table`, or the value of the style it is based on."""
         seen: set[str] = set()
         while sid and sid not in seen:
-            if sid in self.num:
-                return self.num[sid]
+            if sid in table:
+                return table[sid]
             seen.add(sid)
             sid = self.based.get(sid, "")
         return None
+
+    def num_id(self, sid: str) -> str | None:
+        """The numbering a paragraph style gives its paragraphs."""
+        return self.inherited(self.num, sid)
+
+    def hidden(self, run: Any, paragraph_style: str) -> bool:
+        """Whether a run is hidden text (Word's "Hidden" font effect, `w:vanish`), set on
+        the run, by its character style or by its paragraph's style: it is not shown."""
+        direct = _on(run.find(f"{W}rPr/{W}vanish"))
+        if direct is not None:
+            return direct
+        style = run.find(f"{W}rPr/{W}rStyle")
+        if style is not None:
+            by_style = self.inherited(self.vanish, style.get(f"{W}val", ""))
+            if by_style is not None:
+                return bool(by_style)
+        return bool(self.inherited(self.vanish, paragraph_style))
 
 
 class _Reader:
@@ -136,12 +165,18 @@ class _Reader:
                 out.mark(item(None if fmt == "bullet" else number))
             elif fmt != "bullet":
                 out.mark(f"{number}.")
-        self.runs(p, out)
+        self.runs(p, out, sid)
         out.boundary()
 
-    def runs(self, parent: Any, out: Words) -> None:
+    def runs(self, parent: Any, out: Words, style: str) -> None:
+        """The text, breaks, note calls and fields of a paragraph's shown runs."""
+        hidden: set[Any] = set()
         for el in parent.iter():
             tag = el.tag
+            if tag == f"{W}r" and self.styles.hidden(el, style):
+                hidden.add(el)
+            if el.getparent() in hidden:
+                continue
             if tag == f"{W}fldChar":
                 kind = el.get(f"{W}fldCharType")
                 if kind == "begin":

@@ -2,7 +2,8 @@
 
 The page's body is read in document order, except what the editions add around the text:
 the document head, scripts, styles, navigation (the HTML page's list of editions, the EPUB
-navigation document) and the headings and back links the layout labels. A note call is an
+navigation document) and the headings and back links the layout labels. Elements marked
+never to be shown (`hidden`, an inline `display: none`) are not read either. A note call is an
 element of class `noteref` (role `doc-noteref`); a note starts at its `note-number`; every
 item of a `subitems` list starts with its marker (its `value`, or its place in the list).
 The EPUB's content documents are read in the spine order of its package document.
@@ -53,7 +54,7 @@ class _Walker:
         name = _name(el)
         classes = set((el.get("class") or "").split())
         role = el.get("role") or ""
-        if not name or name in _SKIP_TAGS:
+        if not name or name in _SKIP_TAGS or _hidden(el):
             return
         text = "".join(el.itertext())
         if "note-number" in classes:
@@ -86,6 +87,13 @@ class _Walker:
                 out.text(child.tail)
         if block:
             out.boundary()
+
+
+def _hidden(el: Any) -> bool:
+    """Whether an element is never shown: the `hidden` attribute or an inline
+    `display: none` (its words then count as missing, as a reader cannot see them)."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return el.get("hidden") is not None or "display:none" in style
 
 
 def _markers(
