@@ -457,3 +457,26 @@ def test_hidden_text_counts_as_missing(copy):
         f'{page}: point 2, sub-item 1, word 5: expected "each spring; [item]" got "each [item]"'
         in result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (("слово—", "слово дальше"), ["слово—слово", "дальше"]),  # a break after a dash
+        (
+            ("Supercalifragi", "listicexpiali", "docious end"),
+            ["Supercalifragilisticexpialidocious", "end"],
+        ),
+    ],
+)
+def test_a_word_broken_at_line_ends_without_a_hyphen_is_rejoined(lines, expected):
+    want = text.Expected()
+    want.words(" ".join(expected), "preamble")
+    assert text.compare(want, _line_words(*lines)) == []
+
+
+def test_words_apart_in_the_source_are_not_joined_across_a_line_end():
+    want = text.Expected()
+    want.words("a b", "preamble")
+    assert text.compare(want, _line_words("ab")) == ['preamble, word 1: expected "a b" got "ab"']
+    assert text.compare(want, _line_words("a", "b")) == []

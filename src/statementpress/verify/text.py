@@ -55,7 +55,7 @@ _CJK = (
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
 )
 _TOKEN_RE = re.compile(f"[{_CJK}]|[^ {_CJK}]+")
-# What a line-end hyphen added by hyphenation can be: the hyphen-minus or the hyphen.
+# What a hyphen added by hyphenation at a line end can be: the hyphen-minus or the hyphen.
 HYPHENS = ("-", "\u2010")
 # At most this many differences are reported per edition; the rest are counted.
 MAX_DIFFERENCES = 10
@@ -109,12 +109,12 @@ class Words:
     """A sequence of tokens built from pieces of text, boundaries, line ends and marks.
 
     Pieces of text are joined without a space until a boundary, so markup inside a word
-    (emphasis, a span) never splits it. `joins` holds the index of every word that ended a
-    line with a hyphen (a PDF may have added it to break the word there).
+    (emphasis, a span) never splits it. `line_ends` holds the index of the last word of
+    every printed line (a PDF may have broken a word there, with or without a hyphen).
     """
 
     tokens: list[str] = field(default_factory=list)
-    joins: set[int] = field(default_factory=set)
+    line_ends: set[int] = field(default_factory=set)
     _run: list[str] = field(default_factory=list)
 
     def text(self, piece: str) -> None:
@@ -128,11 +128,11 @@ class Words:
             self._run.clear()
 
     def line_end(self) -> None:
-        """End a printed line: a boundary that remembers a hyphen at the end of the line."""
-        text = normalise("".join(self._run))
+        """End a printed line: a boundary where a word may have been broken."""
+        ended = bool(self._run) and not normalise("".join(self._run)).endswith(" ")
         self.boundary()
-        if text.endswith(HYPHENS) and self.tokens:
-            self.joins.add(len(self.tokens) - 1)
+        if ended and self.tokens:
+            self.line_ends.add(len(self.tokens) - 1)
 
     def mark(self, token: str) -> None:
         """Append a mark (a boundary on both sides)."""
@@ -242,13 +242,33 @@ def expected_notes(statement: Statement) -> Expected:
     return out
 
 
+def _rejoined(got: Words, i: int, want: str) -> int:
+    """How many words from `i` on, rejoined across line ends, make the word `want` (0 if
+    none do): each break may have added a hyphen ("Китай-" + "ской") or not ("Вице-" +
+    "премьер", a break after a dash, a word too long for the line)."""
+    source = got.tokens
+    whole, j = source[i], i
+    while j in got.line_ends and j + 1 < len(source) and not source[j + 1].startswith(MARK):
+        following = source[j + 1]
+        options = [whole + following]
+        if whole.endswith(HYPHENS):
+            options.append(whole[:-1] + following)
+        if want in options:
+            return j + 2 - i
+        starts = [option for option in options if want.startswith(option)]
+        if not starts:
+            return 0
+        whole, j = starts[0], j + 1
+    return 0
+
+
 def resolve_joins(got: Words, expected: Sequence[str]) -> list[str]:
     """The tokens of `got` with every word broken at a line end rejoined.
 
-    "Китай-" + "ской" is "Китайской" when the hyphen was added to break the word, and
-    "Вице-" + "премьер" is "Вице-премьер" when the word has that hyphen; which one is
-    decided by the source: the expected word at that position, else the one the source
-    contains anywhere. The two parts stay two words when the source has them so.
+    Which words are one is decided by the source: the word expected at that position, else,
+    for a line that ends in a hyphen after a letter, the spelling the source contains
+    anywhere (without the hyphen unless only the source has the hyphenated form). Parts
+    stay apart when the source has them apart.
     """
     out: list[str] = []
     known = set(expected)
@@ -256,27 +276,30 @@ def resolve_joins(got: Words, expected: Sequence[str]) -> list[str]:
     i = 0
     while i < len(source):
         left = source[i]
+        pos = len(out)
+        want = expected[pos] if pos < len(expected) else None
+        if i in got.line_ends and not left.startswith(MARK) and want is not None:
+            taken = _rejoined(got, i, want)
+            if taken:
+                out.append(want)
+                i += taken
+                continue
         right = source[i + 1] if i + 1 < len(source) else ""
         if (
-            i not in got.joins
-            or len(left) < 2
-            or not left[-2].isalnum()
-            or not right[:1].isalnum()
-            or right.startswith(MARK)
+            i in got.line_ends
+            and left != want
+            and left.endswith(HYPHENS)
+            and len(left) >= 2
+            and left[-2].isalnum()
+            and right[:1].isalnum()
         ):
-            out.append(left)
-            i += 1
-            continue
-        dropped, kept = left[:-1] + right, left + right
-        pos = len(out)
-        here = expected[pos] if pos < len(expected) else None
-        if here is not None and here in (dropped, kept):
-            out.append(here)
-        elif here == left and expected[pos + 1 : pos + 2] == [right]:
-            out.extend((left, right))
-        else:
+            # Out of step with the source here (a difference nearby): rejoin by spelling.
+            dropped, kept = left[:-1] + right, left + right
             out.append(kept if kept in known and dropped not in known else dropped)
-        i += 2
+            i += 2
+            continue
+        out.append(left)
+        i += 1
     return out
 
 
