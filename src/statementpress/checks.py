@@ -83,7 +83,7 @@ def layout_place(layout: layouts.Layout, dotted: str) -> tuple[str, int, int]:
             if header:
                 current = header.group(1)
                 if current == table:
-                    headers.append((str(path), number, header.start(1)))
+                    headers.append((str(path), number, line.index("[") + 1))
                 continue
             found = _KEY.match(line)
             if found and current == table and found.group(1) == key:
