@@ -54,6 +54,15 @@ def test_an_invalid_size_is_none():
     assert limits.parse_size("lots") is None
 
 
+def test_an_invalid_size_in_the_environment_is_an_error(monkeypatch):
+    from statementpress.errors import BuildError
+
+    monkeypatch.setenv(limits.MAX_SOURCE_SIZE_ENV, "lots")
+    with pytest.raises(BuildError, match="STATEMENTPRESS_MAX_SOURCE_SIZE='lots' is not a size"):
+        limits.max_source_size()
+    assert limits.max_source_size(10) == 10  # the option wins
+
+
 def test_a_layout_key_is_located_in_the_file_that_sets_it(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -126,8 +126,12 @@ def test_a_stale_staging_folder_is_removed_by_the_next_build(out, write_source):
     (stale / "new" / "test-statement").mkdir(parents=True)
     (stale / "new" / "test-statement" / "half.pdf").write_bytes(b"%PDF-half")
     (out / ".lock").write_text("99999999\n")  # a dead build's lock file: no lock is held
+    # What builds before transactions left when killed while writing an edition.
+    partial = out / "test-statement" / ".test-statement.ru.pdf.4242.partial"
+    partial.write_bytes(b"%PDF-half")
     build([write_source()], ["html"], out=out)
     assert leftovers(out) == []
+    assert not partial.exists()
 
 
 def test_a_signal_stops_the_transaction_and_the_old_handler_comes_back(out):
@@ -342,3 +346,10 @@ def test_a_second_build_while_one_runs_is_refused(out, write_source, tmp_path):
         proc.terminate()
         proc.communicate(timeout=120)
     assert leftovers(out) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_message(tmp_path, write_source):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(BuildError) as info:
+        build([write_source()], ["html"], out=tmp_path / "a-file" / "out")
+    assert info.value.format_message() == (f"cannot create {tmp_path}/a-file/out/: Not a directory")

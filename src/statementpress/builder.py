@@ -211,8 +211,8 @@ def build(
         def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
             rel = f"{st.meta.id}/{edition_name(st, writer)}"
             log.debug("writing %s", tx.final(rel))
-            dest = tx.path_for(rel)
             try:
+                dest = tx.path_for(rel)
                 writer.write(st, chosen, dest, **extra)
             except OSError as exc:
                 raise BuildError(

@@ -62,11 +62,16 @@ def max_source_size(given: int | None = None) -> int:
     if given is not None:
         return given
     raw = os.environ.get(MAX_SOURCE_SIZE_ENV, "").strip()
-    if raw:
-        parsed = parse_size(raw)
-        if parsed is not None:
-            return parsed
-    return MAX_SOURCE_SIZE
+    if not raw:
+        return MAX_SOURCE_SIZE
+    parsed = parse_size(raw)
+    if parsed is None:
+        from statementpress.errors import BuildError
+
+        raise BuildError(
+            f"{MAX_SOURCE_SIZE_ENV}={raw!r} is not a size; give bytes or a size such as 512K or 2M"
+        )
+    return parsed
 
 
 _SIZE_RE = re.compile(r"(\d+)\s*([KkMmGg]i?[Bb]?)?")

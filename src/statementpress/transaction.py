@@ -46,6 +46,8 @@ LOCK_NAME = ".lock"
 STAGING_PREFIX = ".staging-"
 # A staging folder's name: the build's pid and a random part, so two never collide.
 STAGING_RE = re.compile(r"\.staging-(\d+)-([0-9a-f]+)")
+# What builds made before there were transactions left when killed while writing an edition.
+PARTIAL_RE = re.compile(r"\..+\.\d+\.partial")
 # Signals that stop a build cleanly: Ctrl-C, `kill`, a closed terminal.
 SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -124,6 +126,9 @@ class Transaction:
             self.staging = self.out / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
             self.staging.mkdir()
             self.new.mkdir()
+        except OSError as exc:
+            self._close()
+            raise BuildError(f"cannot write {self.out}/: {exc.strerror or exc}") from None
         except BaseException:
             self._close()
             raise
@@ -188,10 +193,17 @@ class Transaction:
 
     def _remove_stale(self) -> None:
         """Remove the staging folders of builds that were killed: with the lock held, no
-        live build has one here."""
+        live build has one here. Also the `.<edition>.<pid>.partial` files that builds
+        before transactions left beside an edition when killed."""
         for entry in self.out.iterdir():
-            if STAGING_RE.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            if entry.is_symlink():
+                continue
+            if STAGING_RE.fullmatch(entry.name) and entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
+            elif entry.is_dir():
+                for old in entry.iterdir():
+                    if PARTIAL_RE.fullmatch(old.name) and old.is_file():
+                        old.unlink(missing_ok=True)
 
     # -- committing ------------------------------------------------------------------------
 
@@ -209,7 +221,13 @@ class Transaction:
         plan = [(rel, src, dest) for rel, src, dest in plan if src.is_file()]
         for rel, _src, dest in plan:
             _check_destination(self.out, rel, dest)
-        old = self._keep_old(plan)
+        try:
+            old = self._keep_old(plan)
+        except OSError as exc:
+            raise BuildError(
+                f"cannot keep a copy of the old editions in {self.staging}: "
+                f"{exc.strerror or exc}; {self.out}/ is unchanged"
+            ) from None
         with _signals_blocked():
             done: list[tuple[Path, Path | None]] = []
             made: list[Path] = []
