@@ -138,6 +138,34 @@ def _run_verify(
         sys.exit(1)
 
 
+def _source_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """--max-source-size: bytes, or with a binary unit (512K, 2M)."""
+    if value is None:
+        return None
+    from statementpress.limits import parse_size
+
+    size = parse_size(value)
+    if size is None:
+        raise click.BadParameter(
+            f"{value!r} is not a size; give bytes or a size such as 512K or 2M",
+            ctx=ctx,
+            param=param,
+        )
+    return size
+
+
+def max_size_option(func):
+    """--max-source-size SIZE on the commands that read sources."""
+    return click.option(
+        "--max-source-size",
+        "max_source_size",
+        callback=_source_size,
+        metavar="SIZE",
+        help="Largest source file read, in bytes or as 512K, 2M (default 1M, or "
+        "$STATEMENTPRESS_MAX_SOURCE_SIZE).",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     version=None,
@@ -159,7 +187,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path())
 @click.option(
     "-f",
     "--format",
@@ -190,6 +218,7 @@ def cli() -> None:
     help="Then verify the editions written (as 'statementpress verify'); exit 1 on a problem.",
 )
 @verify_options
+@max_size_option
 @common_options
 def build(
     sources: tuple[str, ...],
@@ -200,11 +229,15 @@ def build(
     then_verify: bool,
     no_epubcheck: bool,
     trust: tuple[Path, ...],
+    max_source_size: int | None,
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
-    Every source is validated first; if any has a problem, nothing is written.
-    Editions go to OUT/<id>/<id>.<lang>.<ext>, each written atomically.
+    Every check runs first (the same as 'statementpress check'); if anything has a problem,
+    nothing is written. Editions go to OUT/<id>/<id>.<lang>.<ext>, all of them or none:
+    they are written into a staging folder in OUT and moved into place together, so a
+    failure or Ctrl-C leaves OUT as it was. Exit code: 0 built, 1 a problem, 2 a usage
+    error, 128+N stopped by signal N.
 
     \b
     Examples:
@@ -223,40 +256,78 @@ def build(
         if not quiet:
             click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
 
-    written = run(
-        sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs
-    )
+    from statementpress.transaction import Interrupted
+
+    try:
+        written = run(
+            sources,
+            formats,
+            layout=layout,
+            out=out,
+            on_written=report,
+            layout_dirs=layout_dirs,
+            max_source_size=max_source_size,
+        )
+    except Interrupted as stop:
+        click.echo(f"build stopped by {stop.name}; nothing was changed in {out}/", err=True)
+        click.get_current_context().exit(128 + stop.signum)
     if then_verify:
         _run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Check for this edition only; repeat for several. Default: all.",
+)
 @click.option(
     "-l",
     "--layout",
     callback=_check_layout,
     help="Check against this layout instead of the one each source names.",
 )
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder a build would write (its edition paths are checked too).",
+)
 @layout_dir_option
+@max_size_option
 @common_options
-def check(sources: tuple[str, ...], layout: str | None, layout_dirs: tuple[Path, ...]) -> None:
+def check(
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    layout: str | None,
+    out: Path,
+    layout_dirs: tuple[Path, ...],
+    max_source_size: int | None,
+) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
-    Runs every check a build runs before writing (the source, its layout, the glyphs of the
-    layout's face). Each problem is printed as 'path:line:col: error: message'; the exit
-    code is 1 if there is any.
+    Runs exactly the checks a build runs before writing: the source, its layout and
+    templates, the glyphs of the layout's face, and what each format's writer would refuse
+    (of every format, or those given with --format). Each problem is printed as
+    'path:line:col: error: message'; the exit code is 1 if there is any, else 0.
 
     \b
-    Example:
+    Examples:
       statementpress check source/ca-china-fm-2020-07-16.md
+      statementpress check --format html --format pdf
     """
     from statementpress.builder import prepare_all
 
     _require_layout(layout, layout_dirs)
-    statements = [st for st, _ in prepare_all(sources, layout, layout_dirs)]
+    pairs = prepare_all(sources, layout, layout_dirs, formats, out, max_source_size)
     if not click.get_current_context().meta["quiet"]:
-        for st in statements:
+        for st, _ in pairs:
             click.echo(
                 f"{st.source.path}: ok ({len(st.articles)} articles, "
                 f"{len(st.signatories)} signatories, {len(st.notes)} notes)"
@@ -303,9 +374,10 @@ def verify_command(
 
 
 @cli.command()
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path())
+@max_size_option
 @common_options
-def inspect(source: str) -> None:
+def inspect(source: str, max_source_size: int | None) -> None:
     """Print the document model of SOURCE as JSON.
 
     \b
@@ -317,7 +389,8 @@ def inspect(source: str) -> None:
     from statementpress.model import to_dict
     from statementpress.reader import load
 
-    click.echo(json.dumps(to_dict(load(source)), ensure_ascii=False, indent=2))
+    statement = load(source, max_source_size)
+    click.echo(json.dumps(to_dict(statement), ensure_ascii=False, indent=2))
 
 
 @cli.command()

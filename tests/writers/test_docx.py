@@ -435,12 +435,14 @@ def test_font_files_are_embedded_and_deobfuscate_to_the_originals(package, state
     assert types.count("application/vnd.openxmlformats-officedocument.obfuscatedFont") == 4
 
 
-def test_uncovered_character_fails_the_build(write_source, tmp_path):
-    from statementpress.errors import BuildError
+def test_uncovered_character_fails_the_build_before_writing(write_source, tmp_path):
+    from statementpress.builder import build
+    from statementpress.errors import SourceError
 
-    st = load(write_source(MINIMAL.replace("Первая статья", "Первая ☃ статья")))
-    with pytest.raises(BuildError, match="U\\+2603"):
-        docx_writer.write(st, layout.load("official"), tmp_path / "x.docx")
+    source = write_source(MINIMAL.replace("Первая статья", "Первая ☃ статья"))
+    with pytest.raises(SourceError, match=f"^{source}:20:11: error: '☃' \\(U\\+2603\\)"):
+        build([source], ["docx"], out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 # -- reference.docx ---------------------------------------------------------------------------

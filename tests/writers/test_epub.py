@@ -17,7 +17,6 @@ from checks import epubcheck
 from conftest import MINIMAL, SOURCE
 from parity import assert_same_words
 from statementpress import fonts, layout, reproducible
-from statementpress.errors import BuildError
 from statementpress.writers import epub as epub_writer
 
 NS = {
@@ -306,10 +305,11 @@ def test_cli_build_writes_the_edition_path(book, tmp_path, monkeypatch):
     epubcheck(path)
 
 
-def test_missing_glyph_fails_the_build(write_source, tmp_path):
-    from statementpress import load
+def test_missing_glyph_fails_the_build_before_writing(write_source, tmp_path):
+    from statementpress.builder import build
+    from statementpress.errors import SourceError
 
-    st = load(write_source(MINIMAL.replace("Первая статья", "Первая статья 中")))
-    with pytest.raises(BuildError, match="no glyph"):
-        epub_writer.write(st, layout.load("official"), tmp_path / "x.epub")
-    assert not (tmp_path / "x.epub").exists()
+    source = write_source(MINIMAL.replace("Первая статья", "Первая статья 中"))
+    with pytest.raises(SourceError, match=f"^{source}:20:18: error: '中' .*no glyph"):
+        build([source], ["epub"], out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
