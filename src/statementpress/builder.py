@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statementpress import fonts
 from statementpress import layout as layouts
@@ -13,6 +14,9 @@ from statementpress.errors import BuildError, Diagnostic, SourceError, Statement
 from statementpress.model import Statement, primary_language
 from statementpress.reader import load
 from statementpress.writers import WRITERS, edition_name
+
+if TYPE_CHECKING:
+    from statementpress.delivery.shard import Shard
 
 log = logging.getLogger("statementpress")
 
@@ -221,14 +225,25 @@ def build(
     layout: str | None = None,
     out: str | Path = DEFAULT_OUT,
     on_written: Callable[[Path], None] | None = None,
+    shard: Shard | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Build the editions of every source; returns the paths written.
 
     Every source is validated before anything is written, so bad input writes nothing.
-    `layout` overrides the layout named in each source; `on_written` is called per edition.
+    `layout` overrides the layout named in each source; `on_written` is called per edition,
+    `on_plan` once with the number of editions about to be written. With `shard`, every source
+    is still read and checked, but only the statements of that shard are written. The folder's
+    manifest, SHA256SUMS and download page are rewritten at the end (`delivery.index`).
     """
+    from statementpress import delivery
+
     names = resolve_formats(formats)
     pairs = prepare_all(sources, layout)
+    if shard is not None:
+        pairs = [(st, lay) for st, lay in pairs if shard.contains(st.meta.id)]
+    if on_plan:
+        on_plan(len(names) * len(pairs))
     written: list[Path] = []
     by_id: dict[str, list[Path]] = {}
     # Format by format, so that the HTML page (written last) can link every other edition
@@ -252,4 +267,6 @@ def build(
             by_id.setdefault(st.meta.id, []).append(dest)
             if on_written:
                 on_written(dest)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    delivery.index(out, written=written, statements=pairs)
     return written
