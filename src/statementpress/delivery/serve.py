@@ -92,7 +92,7 @@ def resolve(root: Path, target: str) -> Path | None:
 def with_banner(page: bytes, error: str) -> bytes:
     """`page` with the build error shown in a banner at the top of its body."""
     banner = (
-        '<div role="alert" style="margin:0;padding:1rem;background:#fff4f2;color:#1b1b1b;'
+        '<div role="alert" lang="en" style="margin:0;padding:1rem;background:#fff4f2;color:#1b1b1b;'
         'border-bottom:3px solid #a4161a;font:16px/1.4 sans-serif">'
         "<strong>The last rebuild failed; this is the last good build.</strong>"
         '<pre style="white-space:pre-wrap;margin:.5rem 0 0;font:14px/1.4 monospace">'
