@@ -209,6 +209,7 @@ class Preview:
         self.builds = 0  # successful builds so far
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         # Bound here, so that a port in use fails at once, before the first build.
@@ -245,14 +246,20 @@ class Preview:
             return True
 
     def start(self) -> None:
-        """Build, then serve and watch in background threads."""
+        """Watch, build, then serve, in background threads.
+
+        The first build starts once the watcher is in place, so that no change made after
+        `start` returns, or during the first build, goes unseen.
+        """
         self.out.mkdir(parents=True, exist_ok=True)
-        self.rebuild()
-        serving = threading.Thread(target=self.httpd.serve_forever, name="serve", daemon=True)
         watching = threading.Thread(target=self._watch, name="watch", daemon=True)
+        serving = threading.Thread(target=self.httpd.serve_forever, name="serve", daemon=True)
         self._threads = [serving, watching]
-        for thread in self._threads:
-            thread.start()
+        watching.start()
+        if not self._watching.wait(timeout=30):
+            log.warning("the file watcher did not start; changes will not rebuild")
+        self.rebuild()
+        serving.start()
 
     def _watch(self) -> None:
         import watchfiles
@@ -268,14 +275,23 @@ class Preview:
                     and super().__call__(change, path)
                 )
 
-        paths = [str(p) for p in self.watch_paths if p.exists()]
+        paths = [str(p.resolve()) for p in self.watch_paths if p.exists()]
         if not paths:
+            self._watching.set()
             return
+        # With yield_on_timeout, the first (empty) answer comes once the OS watches are set:
+        # that is when `start` may build.
         for changes in watchfiles.watch(
-            *paths, watch_filter=Filter(), stop_event=self._stop, rust_timeout=1000
+            *paths,
+            watch_filter=Filter(),
+            stop_event=self._stop,
+            rust_timeout=300,
+            yield_on_timeout=True,
         ):
-            self.report(f"changed: {', '.join(sorted({p for _, p in changes}))}")
-            self.rebuild()
+            self._watching.set()
+            if changes:
+                self.report(f"changed: {', '.join(sorted({p for _, p in changes}))}")
+                self.rebuild()
 
     def stop(self) -> None:
         """Stop serving and watching, and wait for both threads."""
