@@ -127,6 +127,8 @@ class Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _not_allowed(self) -> None:
+        # The request's body is never read, so the connection cannot carry another request.
+        self.close_connection = True
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"Only GET and HEAD are answered.\n", True)
 
     def _send(
@@ -139,6 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if status == HTTPStatus.METHOD_NOT_ALLOWED:
             self.send_header("Allow", ALLOWED)
+            self.send_header("Connection", "close")
         self.end_headers()
         if body:
             self.wfile.write(data)
