@@ -245,14 +245,15 @@ def test_a_failing_post_write_step_changes_nothing(out, write_source):
 def test_a_post_write_step_adds_files_to_the_commit(out, write_source):
     seen = []
 
-    def index(tx):
+    def extra(tx):
         seen.extend(str(p) for p in tx.staged())
-        tx.path_for("index.html").write_text("index")
+        tx.path_for("extra.txt").write_text("extra")
 
-    written = build([write_source()], ["html"], out=out, post_write=[index])
+    written = build([write_source()], ["html"], out=out, post_write=[extra])
     assert seen == [HTML]
-    assert written == [out / HTML, out / "index.html"]
-    assert (out / "index.html").read_text() == "index"
+    # The build returns its editions; the step's file is committed with them.
+    assert written == [out / HTML]
+    assert (out / "extra.txt").read_text() == "extra"
 
 
 def test_a_build_into_a_locked_folder_is_refused(out, write_source):

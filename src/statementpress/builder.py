@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError
@@ -13,6 +13,9 @@ from statementpress.model import Pos, Statement
 from statementpress.reader import load
 from statementpress.transaction import Transaction
 from statementpress.writers import WRITERS, Edition, PageWriter, Writer, edition_name
+
+if TYPE_CHECKING:
+    from statementpress.delivery.shard import Shard
 
 log = logging.getLogger("statementpress")
 
@@ -192,20 +195,34 @@ def build(
     layout_dirs: Sequence[str | Path] = (),
     max_source_size: int | None = None,
     post_write: Sequence[PostWrite] = (),
+    shard: Shard | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    on_staged: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Build the editions of every source; returns the paths written.
 
     Every check (`prepare_all`) runs before anything is written, so bad input writes
     nothing. Then the build is one transaction (`Transaction`): every edition is written
-    into a staging folder in `out`, each `post_write` step runs, and only then are the
-    files moved into place; any failure or signal before that leaves `out` as it was.
-    `layout` overrides the layout named in each source; `on_written` is called per file
-    once all are in place; `layout_dirs` are searched for layouts first.
-    Pages (`PageWriter`, the HTML edition) are written after every other format, each with
-    the list of its statement's editions written before it.
+    into a staging folder in `out`, each `post_write` step runs, the folder's manifest,
+    SHA256SUMS and download page are made for what `out` will hold (`delivery.stage_index`),
+    and only then are the files moved into place; any failure or signal before that leaves
+    `out` as it was. `layout` overrides the layout named in each source; `layout_dirs` are
+    searched for layouts first. With `shard`, every source is still read and checked, but
+    only the statements of that shard are written.
+    `on_plan` is called once with the number of editions about to be written, `on_staged`
+    with each edition's staged file as it is written, `on_written` per file once all are
+    in place. Returns the editions written (not the index files nor those of `post_write`).
+    Pages (`PageWriter`, the HTML edition) are written after every other format,
+    each with the list of its statement's editions written before it.
     """
+    from statementpress import delivery
+
     names = resolve_formats(formats)
     pairs = prepare_all(sources, layout, layout_dirs, names, out, max_source_size)
+    if shard is not None:
+        pairs = [(st, lay) for st, lay in pairs if shard.contains(st.meta.id)]
+    if on_plan:
+        on_plan(len(names) * len(pairs))
     with Transaction(out) as tx:
 
         def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
@@ -219,6 +236,8 @@ def build(
                     f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
                     f"nothing was changed in {out}/"
                 ) from None
+            if on_staged:
+                on_staged(dest)
             return dest
 
         # Two steps, whatever the order of the registry: first every edition that links no
@@ -237,9 +256,11 @@ def build(
         for fmt in pages:
             for st, chosen in pairs:
                 write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))
+        written = [tx.final(rel) for rel in tx.staged()]
         for step in post_write:
             step(tx)
-        written = tx.commit()
+        delivery.stage_index(tx, pairs)
+        tx.commit()
     if on_written:
         for path in written:
             on_written(path)

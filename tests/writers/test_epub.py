@@ -299,7 +299,8 @@ def test_cli_build_writes_the_edition_path(book, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "--format", "epub"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     path = tmp_path / "build" / "ca-china-fm-2020-07-16" / "ca-china-fm-2020-07-16.ru.epub"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    # The edition and its build record (docs/manifest.md), nothing else: no partial file.
+    assert sorted(p.name for p in path.parent.iterdir()) == [f".{path.stem}.json", path.name]
     # Same statement, same bytes as the writer's own build (so EPUBCheck has seen it).
     assert path.read_bytes() == book.read_bytes()
     epubcheck(path)
