@@ -80,7 +80,11 @@ def test_wheel_installed_away_from_the_checkout_builds_every_edition(tmp_path):
         out = work / f"out-{name}"
         run(venv / "bin" / "statementpress", "build", "statement.md", "--layout", name,
             "--out", out, "-q", cwd=work, env=env)  # fmt: skip
-        written = sorted(p.name for p in (out / "test-statement").iterdir())
-        assert {Path(n).suffix for n in written} == EDITIONS, written
+        # Beside the editions: the build record (a dot-file) and the folder's index files.
+        files = sorted(p.name for p in (out / "test-statement").iterdir())
+        written = [n for n in files if not n.startswith(".")]
+        assert {Path(n).suffix for n in written} == EDITIONS, files
+        assert files == [".test-statement.ru.json", *written]
+        assert {"index.html", "manifest.json", "SHA256SUMS"} <= {p.name for p in out.iterdir()}
         assert all((out / "test-statement" / n).stat().st_size > 0 for n in written)
     assert sorted(p.name for p in work.iterdir()) == ["out-booklet", "out-official", "statement.md"]
