@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from statementpress import fonts, reproducible, zipout
-from statementpress.labels import labels
+from statementpress.labels import statement_labels, unit_label
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import html
@@ -89,14 +89,23 @@ ACCESSIBILITY = Accessibility(
         "ARIA",
     ),
     hazards=("none",),
-    summary=(
-        "This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA. It is text "
-        "only, with no images, audio or video, in a single reflowable document read in "
-        "order: headings, numbered articles, a table of contents, notes linked to and from "
-        "their calls, and the signatories as a list. No length or colour is fixed, so "
-        "reading system settings for text size and colours apply."
-    ),
+    # Prose for people, so in the book's language: `package` takes it from the labels
+    # (labels.py, "a11y_summary"), naming the statement's units.
+    summary="",
     conforms_to="EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+)
+
+
+# The labels the EPUB displays (its pages and its navigation); the unit's name is shown
+# through `toc`.
+_SHOWN_LABELS = (
+    "preamble",
+    "signatures",
+    "notes",
+    "back",
+    "contents",
+    "closing",
+    "place_separator",
 )
 
 
@@ -145,12 +154,12 @@ def _well_formed(name: str, text: str) -> bytes:
 
 def toc(statement: Statement) -> list[NavPoint]:
     """The table of contents: title, preamble, each article, closing, signatures, notes."""
-    lab = labels(statement.meta.lang)
+    lab = statement_labels(statement.meta)
     points = [NavPoint(f"{CONTENT}#title", statement.meta.full_title)]
     if statement.preamble:
         points.append(NavPoint(f"{CONTENT}#preamble", lab["preamble"]))
     points.extend(
-        NavPoint(f"{CONTENT}#article-{a.number}", f"{lab['article']} {a.number}")
+        NavPoint(f"{CONTENT}#article-{a.number}", unit_label(lab, a.number))
         for a in statement.articles
     )
     if statement.closing:
@@ -163,7 +172,7 @@ def toc(statement: Statement) -> list[NavPoint]:
 
 def landmarks(statement: Statement) -> list[NavPoint]:
     """The landmarks: the table of contents and the start of the statement's text."""
-    lab = labels(statement.meta.lang)
+    lab = statement_labels(statement.meta)
     return [
         NavPoint(f"{NAV}#toc", lab["contents"], "toc"),
         NavPoint(f"{CONTENT}#statement", statement.meta.full_title, "bodymatter"),
@@ -202,9 +211,26 @@ def content(
         for style, path in face.files.items()
     ]
     css_folder = PurePosixPath(STYLESHEET).parent
+    sources = fonts.font_face_sources(face, lambda path: _relative(_font_href(path), css_folder))
+    bold = fonts.synthetic_bold(face, shown)
+    if bold is not None:
+        # The bold made from the regular (synthetic_bold.py), so that reading systems show
+        # the same bold as the PDF instead of drawing their own or none.
+        path = Path(face.regular.stem + "-SyntheticBold" + fonts.SYNTHETIC_BOLD_SUFFIX)
+        font_items.append(
+            ManifestItem("font-bold-synthetic", _font_href(path), fonts.media_type(path), bold)
+        )
+        sources.append(
+            {
+                "url": _relative(_font_href(path), css_folder),
+                "format": fonts.css_format(path),
+                "weight": fonts.CSS_STYLES["bold"][0],
+                "style": fonts.CSS_STYLES["bold"][1],
+            }
+        )
     css = layout.render(
         "epub.css.j2",
-        faces=fonts.font_face_sources(face, lambda path: _relative(_font_href(path), css_folder)),
+        faces=sources,
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
@@ -224,7 +250,7 @@ def nav(statement: Statement) -> ManifestItem:
         .get_template("nav.xhtml.j2")
         .render(
             lang=statement.meta.lang,
-            labels=labels(statement.meta.lang),
+            labels=statement_labels(statement.meta),
             stylesheet=STYLESHEET,
             toc=toc(statement),
             landmarks=landmarks(statement),
@@ -251,7 +277,8 @@ def package(
             creators=creators,
             publishers=statement.parties,
             modified=modified(when),
-            a11y=ACCESSIBILITY,
+            # The summary is prose for people: in the book's language.
+            a11y=ACCESSIBILITY._replace(summary=statement_labels(m)["a11y_summary"]),
             manifest=items,
             spine=spine,
         )
@@ -278,9 +305,10 @@ def _relative(href: str, folder: PurePosixPath) -> str:
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the EPUB edition to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
+    lab = statement_labels(statement.meta)
     added = " ".join(
         [
-            *labels(statement.meta.lang).values(),
+            *(lab[key] for key in _SHOWN_LABELS),
             *(p.text for p in toc(statement)),
             fonts.layout_glyphs(layout, face),
         ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statementpress import fonts, reproducible, zipout
+from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers.docx import package
@@ -22,7 +23,7 @@ __all__ = ["StyleName", "write"]
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the DOCX edition of `statement` to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
-    extra = fonts.layout_glyphs(layout, face)
+    extra = fonts.layout_glyphs(layout, face) + statement_labels(statement.meta)["editorial_mark"]
     if statement.meta.kind and layout.get("title.kind_uppercase"):
         extra += statement.meta.kind.upper()  # shown in capitals (w:caps)
     fonts.check_coverage(face, statement, extra=extra)
