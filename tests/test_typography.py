@@ -53,19 +53,35 @@ def test_unknown_language_is_untouched():
     assert typeset("a - b 16 июля 2020 г.", "zh") == "a - b 16 июля 2020 г."
 
 
-def letters(text: str) -> str:
+def letters(text: str, lang: str = "ru") -> str:
+    """The text without spaces and dashes, and, in English, with curly quotes straightened:
+    what no rule may change."""
+    if lang == "en":
+        text = text.translate(str.maketrans(typography.CURLY_QUOTES))
     return re.sub(r"[\s\u00a0\u202f\-\u2013\u2014]", "", text)
 
 
-def test_pass_changes_only_spaces_and_dashes(statement):
-    from conftest import SOURCE
-    from statementpress import load
+def changed_characters(before: str, after: str) -> set[tuple[str, str]]:
+    """(from, to) pairs of the characters a rule replaced, position by position (the rules
+    that do not touch spaces keep the length)."""
+    assert len(before) == len(after)
+    return {(a, b) for a, b in zip(before, after, strict=True) if a != b}
 
-    raw = load(SOURCE)
-    for before, after in zip(raw.articles, statement.articles, strict=True):
-        for p, q in zip(before.paragraphs, after.paragraphs, strict=True):
-            assert letters(plain_text(p)) == letters(plain_text(q))
-    assert letters(raw.meta.title_text) == letters(statement.meta.title_text)
+
+@pytest.mark.parametrize(
+    "name", ["source/ca-china-fm-2020-07-16.md", "tests/fixtures/harbour-accord-2031.en.md"]
+)
+def test_pass_changes_only_spaces_dashes_and_quotes(name):
+    from conftest import ROOT
+    from statementpress import load
+    from statementpress.builder import prepare
+
+    raw = load(ROOT / name)
+    typeset_ = prepare(raw)
+    lang = raw.meta.lang
+    for before, after in zip(raw.text_paragraphs(), typeset_.text_paragraphs(), strict=True):
+        assert letters(plain_text(before), lang) == letters(plain_text(after), lang)
+    assert letters(raw.meta.title_text, lang) == letters(typeset_.meta.title_text, lang)
 
 
 def test_canonical_statement_has_no_breakable_short_words(statement):
@@ -90,8 +106,72 @@ def test_every_rule_is_documented():
 @pytest.mark.parametrize(
     "lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES]
 )
-def test_rule_changes_only_spaces_and_dashes(lang, rule):
-    assert letters(typeset(rule.example, lang)) == letters(rule.example)
+def test_rule_changes_only_spaces_dashes_and_quotes(lang, rule):
+    assert letters(typeset(rule.example, lang), lang) == letters(rule.example, lang)
+    if lang != "en":  # quotes change in English only
+        assert letters(typeset(rule.example, lang), "en") == letters(rule.example, "en")
+
+
+QUOTE_RULES = [r for r in RULES["en"] if "quote" in r.name or "apostrophe" in r.name]
+
+
+@pytest.mark.parametrize("rule", QUOTE_RULES, ids=[r.name for r in QUOTE_RULES])
+def test_quote_rules_only_curl_straight_quotes(rule):
+    changed = changed_characters(rule.example, rule.pattern.sub(rule.replacement, rule.example))
+    assert changed, rule.name  # the example shows the rule at work
+    assert changed <= {(straight, curly) for curly, straight in typography.CURLY_QUOTES.items()}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('the "Parties" agree', "the \u201cParties\u201d agree"),
+        ("the People's Republic", "the People\u2019s Republic"),
+        (
+            "a 'fast lane' and a \"green lane\".",
+            "a \u2018fast lane\u2019 and a \u201cgreen lane\u201d.",
+        ),
+        ('("Parties")', "(\u201cParties\u201d)"),
+        ("the States' interests", "the States\u2019 interests"),
+        ("in the '90s", "in the \u201990s"),
+        (
+            '"Northern Harbours - Southern Shores"',
+            f"\u201cNorthern Harbours{NBSP}\u2013 Southern Shores\u201d",
+        ),
+        # Already curly: left as written.
+        ("the \u201cParties\u201d, People\u2019s", "the \u201cParties\u201d, People\u2019s"),
+    ],
+)
+def test_english_quotes(text, expected):
+    assert typeset(text, "en") == expected
+
+
+def test_quotes_stay_straight_outside_english():
+    assert typeset('the "Parties"', "ru") == 'the "Parties"'
+    assert typeset('the "Parties"', "zh") == 'the "Parties"'
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Initials belong to the surname after them, never to the word before.
+        ("Кыргызской Республики Ч.А.Айдарбеков", "Кыргызской Республики Ч.А.Айдарбеков"),
+        ("Республики Ч. Айдарбеков", f"Республики Ч.{NBSP}Айдарбеков"),
+        ("Республики Ч. А. Айдарбеков", f"Республики Ч.{NBSP}А.{NBSP}Айдарбеков"),
+        # A one-letter name before a comma still binds to the word before.
+        ("Ван И, Министр", f"Ван{NBSP}И, Министр"),
+        ("пункт а; пункт б.", f"пункт{NBSP}а; пункт{NBSP}б."),
+    ],
+)
+def test_initials_bind_only_to_their_surname(text, expected):
+    assert typeset(text, "ru") == expected
+
+
+def test_seed_signatory_names_are_not_bound_to_the_word_before(statement):
+    preamble = plain_text(statement.preamble[0])
+    for name in ("М.Б.Тлеуберди", "Ч.А.Айдарбеков", "С.Мухриддин", "Р.О.Мередов", "А.Х.Камилов"):
+        assert f" {name}" in preamble, name
+        assert f"{NBSP}{name}" not in preamble, name
 
 
 def test_spaced_initials_typeset_into_characters_the_face_has(write_source):
@@ -106,7 +186,25 @@ def test_spaced_initials_typeset_into_characters_the_face_has(write_source):
     fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout.load("official"), face))
 
 
-def test_rules_insert_only_the_no_break_space():
+def test_rules_insert_only_the_no_break_space_dashes_and_english_quotes():
     for lang, rule in ALL_RULES:
         inserted = set(rule.expected) - set(rule.example)
-        assert inserted <= {NBSP, typography.EM_DASH, typography.EN_DASH}, (lang, rule.name)
+        allowed = {NBSP, typography.EM_DASH, typography.EN_DASH}
+        if lang == "en":
+            allowed |= set(typography.CURLY_QUOTES)
+        assert inserted <= allowed, (lang, rule.name)
+
+
+@pytest.mark.parametrize(
+    "lang, rule", ALL_RULES, ids=[f"{lang}: {r.name}" for lang, r in ALL_RULES]
+)
+def test_docs_table_shows_each_rule_example(lang, rule):
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "typography.md").read_text(encoding="utf-8")
+
+    def shown(text: str) -> str:
+        return text.replace(NBSP, "⍽")
+
+    row = f"| {rule.name} | `{shown(rule.example)}` | `{shown(rule.expected)}`"
+    assert row in doc, row

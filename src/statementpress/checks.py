@@ -139,13 +139,13 @@ def language_drawn(statement: Statement, layout: layouts.Layout) -> list[Drawn]:
     """What the editions draw in the statement's language besides its text: the labels
     (headings such as 'Notes') and the date as printed."""
     from statementpress.dates import format_date
-    from statementpress.labels import labels
+    from statementpress.labels import statement_labels
 
     lang = statement.meta.lang
     hint = f"set a face that covers {lang!r} in [fonts.{primary_language(lang)}] of layout.toml"
     return [
         Drawn(
-            " ".join(labels(lang).values()),
+            " ".join(statement_labels(statement.meta).values()),
             f"of the {lang!r} headings and labels the editions print",
             source_place(statement, "lang"),
             hint,

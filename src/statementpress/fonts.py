@@ -35,6 +35,9 @@ class FontFace:
     hyphenate: bool
     # Editions that carry font files (EPUB) embed only the glyphs they use.
     subset: bool = False
+    # A face without a bold file: how much the synthesised bold grows each outline, in em
+    # on every side (0: no synthesis; see synthetic_bold.py).
+    bold_synthesis_em: float = 0.0
 
     @property
     def regular(self) -> Path:
@@ -93,6 +96,7 @@ def face_for(layout: Layout, lang: str) -> FontFace:
         hyphenate_character=spec.get("hyphenate_character", "-"),
         hyphenate=spec.get("hyphenate", True),
         subset=spec.get("subset", False),
+        bold_synthesis_em=float(spec.get("bold_synthesis_em", 0)),
     )
 
 
@@ -138,11 +142,70 @@ def font_face_sources(face: FontFace, url: Callable[[Path], str]) -> list[dict[s
     ]
 
 
+def glyph_text(text: str) -> str:
+    """The characters a face subset for `text` must have, sorted, each once: the space
+    included (layout engines draw it from the face), tab and newline not."""
+    return "".join(sorted((set(text) | {" "}) - {"\t", "\n"}))
+
+
+def synthetic_bold(face: FontFace, text: str) -> bytes | None:
+    """The bold face synthesised from the regular for the characters of `text`, where the
+    layout asks for one (`bold_synthesis_em`) and the face has no bold file; else None."""
+    if "bold" in face.files or face.bold_synthesis_em <= 0:
+        return None
+    from statementpress import synthetic_bold as synth
+
+    return synth.synthesize(subset_data(face.regular, text), face.bold_synthesis_em)
+
+
+# The synthesised bold is an OpenType (CFF) file.
+SYNTHETIC_BOLD_SUFFIX = ".otf"
+
+
+def _data_url(data: bytes, named: Path) -> str:
+    """A font's bytes as a data: URL (of the media type its file name says)."""
+    import base64
+
+    return f"data:{media_type(named)};base64," + base64.b64encode(data).decode("ascii")
+
+
+def print_sources(face: FontFace, text: str) -> list[dict[str, Any]]:
+    """The @font-face sources of the PDF, for a statement that prints the characters of
+    `text`: the face's files, and a synthesised bold where the layout asks for one.
+
+    WeasyPrint does not synthesise a missing bold itself. And fontconfig ranks a face's
+    language coverage above its weight, so a bold of a few glyphs would lose to the whole
+    regular: with a synthesised bold, the regular goes in as the same subset (both as data:
+    URLs), and the weight decides.
+    """
+    sources = font_face_sources(face, Path.as_uri)
+    bold = synthetic_bold(face, text)
+    if bold is None:
+        return sources
+    regular = _data_url(subset_data(face.regular, text), face.regular)
+    named = Path("bold" + SYNTHETIC_BOLD_SUFFIX)
+    return [
+        *(dict(s, url=regular) if s["url"] == face.regular.as_uri() else s for s in sources),
+        {
+            "url": _data_url(bold, named),
+            "format": css_format(named),
+            "weight": CSS_STYLES["bold"][0],
+            "style": CSS_STYLES["bold"][1],
+        },
+    ]
+
+
 def subset_data(path: Path, text: str) -> bytes:
     """The font file reduced to the glyphs that `text` needs (OpenType features kept).
 
-    The result depends only on the file and the text, so packages stay reproducible.
+    The result depends only on the file and the characters of the text, so packages stay
+    reproducible (and editions asking for the same characters share one subset).
     """
+    return _subset_data(path, glyph_text(text))
+
+
+@lru_cache(maxsize=16)
+def _subset_data(path: Path, text: str) -> bytes:
     import io
 
     from fontTools import subset

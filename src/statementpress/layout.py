@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from statementpress import layout_schema
+from statementpress import layout_schema, linebreak
 from statementpress.errors import LayoutError
 from statementpress.layout_kinds import LAYOUT_NAME
 
@@ -191,6 +191,7 @@ class Layout:
             lstrip_blocks=True,
         )
         env.filters["nodetype"] = lambda node: type(node).__name__
+        env.filters["bind_calls"] = linebreak.bind_note_calls
         env.globals["css_string"] = css_string
         return env
 

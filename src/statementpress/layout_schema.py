@@ -98,6 +98,10 @@ FACE_KEYS = (
         required=False),
     Key("subset", Flag(), False, "Embed only the glyphs used (EPUB); default `false`.",
         required=False),
+    Key("bold_synthesis_em", Number("em"), 0.02, "For a face without a `bold` file (a CFF "
+        "`.otf` regular): the PDF and EPUB embed a bold made from the regular, each outline "
+        "grown by this much on every side, as browsers draw a missing bold; default 0, none.",
+        required=False),
 )  # fmt: skip
 
 TABLES: tuple[Table, ...] = (
@@ -135,6 +139,12 @@ TABLES: tuple[Table, ...] = (
     Table("lists", "Sub-items inside an article, in every edition.", (
         Key("bullet", Text(4, empty=False), "–", "Marker of a bulleted sub-item."),
         Key("number_suffix", Text(4), ")", "Printed after a sub-item's number: 1), 2), …"),
+        Key("marker_cm", Number("cm"), 1.9, "Distance of a sub-item's marker from the text's "
+            "left edge: more than [text] indent_cm, where the point's own number stands, so "
+            "that sub-items read as nested under their point (the EPUB scales it to its "
+            "indent)."),
+        Key("hang_cm", Number("cm", True), 0.75, "Room for the marker: a sub-item's text and "
+            "its further lines start at marker_cm + hang_cm."),
     )),
     Table("title", "The title block: kind line, title, subtitle and dateline.", (
         Key("size_pt", Number("pt", True), 14, "Title size."),
@@ -168,6 +178,8 @@ TABLES: tuple[Table, ...] = (
         Key("row_gap_pt", Number("pt"), 24, "Space between two rows."),
         Key("column_gap_mm", Number("mm"), 8, "Space between two columns."),
         Key("line_space_pt", Number("pt"), 28, "Room to sign above the signature line."),
+        Key("name_space_pt", Number("pt"), 6, "Space between a title and the name below it "
+            "where there is no signature line (a source's `signature: name-only`)."),
         Key("title_line_height", Number("ratio", True), 1.15, "Line height of titles, times "
             "their size."),
         Key("line_thickness_pt", Number("pt"), 0.5, "Thickness of the signature line."),

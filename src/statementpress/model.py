@@ -90,6 +90,15 @@ class SubList:
     items: tuple[SubItem, ...]
     pos: Pos | None = field(default=None, compare=False, repr=False)
 
+    def markers(self, number_suffix: str = ")", bullet: str = "\u2013") -> tuple[str, ...]:
+        """The marker every edition prints before each item, in order: "1)", "2)", … or the
+        bullet. Decided here once, from the layout's `[lists]` values, so that no edition
+        derives its own (WeasyPrint ignores `@counter-style`; Word has its level text)."""
+        return tuple(
+            f"{item.number}{number_suffix}" if self.ordered and item.number is not None else bullet
+            for item in self.items
+        )
+
 
 Block = Paragraph | SubList
 
@@ -146,6 +155,15 @@ class Note:
     pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
+# How the signatory block is printed (`signature:` in the source): with a line to sign on
+# above each name, or titles and names only (a text adopted without hand signatures, e.g.
+# at a videoconference).
+SIGNATURE_MODES = ("line", "name-only")
+# What the numbered units of the text are (`unit:` in the source; by default from the kind):
+# a statement's points or a treaty's articles.
+UNITS = ("point", "article")
+
+
 @dataclass(frozen=True)
 class Meta:
     """The statement's metadata from the front matter; `positions` maps each key given
@@ -164,6 +182,8 @@ class Meta:
     positions: Mapping[str, KeyPos] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
+    signature: str = "line"  # one of SIGNATURE_MODES
+    unit: str | None = None  # one of UNITS; None: decided by the kind (labels.unit_for)
 
     @property
     def title_text(self) -> str:

@@ -20,11 +20,20 @@ from statementpress import characters, limits, sourcefile
 from statementpress import layout as layouts
 from statementpress.body import BodyReader
 from statementpress.errors import Diagnostic, SourceError
-from statementpress.model import KeyPos, Meta, Pos, Signatory, Source, Statement
+from statementpress.model import (
+    SIGNATURE_MODES,
+    UNITS,
+    KeyPos,
+    Meta,
+    Pos,
+    Signatory,
+    Source,
+    Statement,
+)
 from statementpress.positions import LineIndex, follow
 
 REQUIRED_KEYS = ("id", "lang", "title", "date", "signatories")
-OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative")
+OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative", "signature", "unit")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SIGNATORY_KEYS = ("name", "title", "party")
 
@@ -175,6 +184,12 @@ class _Reader:
             meta_values["layout"] = fields.layout_name(values["layout"])
         if "authoritative" in values:
             meta_values["authoritative"] = fields.boolean(values["authoritative"], "authoritative")
+        if "signature" in values:
+            meta_values["signature"] = fields.choice(
+                values["signature"], "signature", SIGNATURE_MODES
+            )
+        if "unit" in values:
+            meta_values["unit"] = fields.choice(values["unit"], "unit", UNITS)
         signatories = fields.signatories(values["signatories"]) if "signatories" in values else ()
         meta_values["positions"] = fields.positions(root, KNOWN_KEYS, meta_values)
 
@@ -285,6 +300,17 @@ class _Fields:
         if node.style is None and raw in ("true", "false"):
             return raw == "true"
         self.at(node, f"{key!r} must be true or false, not {raw!r}")
+        return None
+
+    def choice(self, node: Any, key: str, choices: tuple[str, ...]) -> str | None:
+        raw = self.text(node, key)
+        if raw is None:
+            return None
+        if raw in choices:
+            return raw
+        hint = difflib.get_close_matches(raw, choices, n=1)
+        suggestion = f"did you mean {hint[0]!r}? " if hint else ""
+        self.at(node, f"invalid {key} {raw!r}; {suggestion}use one of: " + ", ".join(choices))
         return None
 
     def identifier(self, node: Any) -> str | None:

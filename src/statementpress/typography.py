@@ -1,4 +1,4 @@
-"""Typography pass: per-language rules (data tables) that change only spaces and dashes.
+"""Typography pass: per-language rules (data tables) that change only spaces, dashes and quotes.
 
 Each rule is a regular expression and its replacement, with an example that the tests run.
 The pass sits between the reader and the writers, so every edition gets the same text.
@@ -29,6 +29,11 @@ from statementpress.positions import realign
 NBSP = "\u00a0"
 EM_DASH = "\u2014"
 EN_DASH = "\u2013"
+# English quotation marks and the apostrophe (the right single quote).
+LDQUO, RDQUO, LSQUO, RSQUO = "\u201c", "\u201d", "\u2018", "\u2019"
+# What the rules may put where the source had another character: straight quotes become
+# curly ones, in English only.
+CURLY_QUOTES = {LDQUO: '"', RDQUO: '"', LSQUO: "'", RSQUO: "'"}
 
 
 @dataclass(frozen=True)
@@ -167,11 +172,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
             f"встреча в{NBSP}формате и{NBSP}в{NBSP}целях",
         ),
         _rule(
+            # An initial (a capital and a full stop before a capital: "Ч.А.Айдарбеков",
+            # "Ч. Айдарбеков") belongs to the surname after it, not to the word before.
             "one-letter word before punctuation binds to the word before",
-            r"(?<=\w)[ \t]+([А-ЯЁA-Zа-яё])(?=[,.;:!?)»])",
+            r"(?<=\w)[ \t]+([А-ЯЁA-Zа-яё])(?=[,.;:!?)»])(?![.][ \t\u00a0]*[А-ЯЁA-Z])",
             rf"{NBSP}\1",
-            "Ван И, Министр",
-            f"Ван{NBSP}И, Министр",
+            "Ван И, Министр Республики Ч.А.Айдарбеков",
+            f"Ван{NBSP}И, Министр Республики Ч.А.Айдарбеков",
         ),
         _rule(
             "particle binds to the word before",
@@ -209,6 +216,45 @@ RULES: dict[str, tuple[Rule, ...]] = {
             f"{NBSP}{EN_DASH} ",
             "Central Asia - China",
             f"Central Asia{NBSP}{EN_DASH} China",
+        ),
+        # Straight quotes become curly ones. The rules run in this order: apostrophes inside
+        # a word first, then opening quotes (at the start, or after a space, an opening
+        # bracket, a dash or another opening quote, and before a non-space), then every
+        # quote left over closes. Quotes already curly are left as written.
+        _rule(
+            "apostrophe in a word is curly",
+            r"(?<=\w)'(?=\w)",
+            RSQUO,
+            "the People's Republic doesn't",
+            f"the People{RSQUO}s Republic doesn{RSQUO}t",
+        ),
+        _rule(
+            "opening double quote is curly",
+            rf'(?<![^\s(\[{{{EM_DASH}{EN_DASH}{LSQUO}])"(?=\S)',
+            LDQUO,
+            'the "Parties" agree',
+            f"the {LDQUO}Parties{RDQUO} agree",
+        ),
+        _rule(
+            "closing double quote is curly",
+            r'"',
+            RDQUO,
+            f'the {LDQUO}Parties" agree',
+            f"the {LDQUO}Parties{RDQUO} agree",
+        ),
+        _rule(
+            "opening single quote is curly",
+            rf"(?<![^\s(\[{{{EM_DASH}{EN_DASH}{LDQUO}])'(?=[^\s\d])",
+            LSQUO,
+            "a 'fast lane'",
+            f"a {LSQUO}fast lane{RSQUO}",
+        ),
+        _rule(
+            "closing single quote and apostrophe are curly",
+            r"'",
+            RSQUO,
+            f"a {LSQUO}fast lane', the States' and '90s",
+            f"a {LSQUO}fast lane{RSQUO}, the States{RSQUO} and {RSQUO}90s",
         ),
     ),
 }

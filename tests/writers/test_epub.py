@@ -138,7 +138,8 @@ def test_accessibility_metadata(opf):
     assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= features
     assert values("schema:accessibilityHazard") == ["none"]
     (summary,) = values("schema:accessibilitySummary")
-    assert "WCAG 2.1 Level AA" in summary
+    # In the book's language, naming the statement's units (points, not articles).
+    assert "WCAG 2.1 (уровень AA)" in summary and "нумерованные пункты" in summary
     assert values("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
 
 
@@ -179,7 +180,7 @@ def test_nav_toc_and_landmarks(nav, content, statement):
         "statement.xhtml#notes",
     ]
     assert links[0].text == statement.meta.full_title
-    assert [a.text for a in links[2:4]] == ["Статья 1", "Статья 2"]
+    assert [a.text for a in links[2:4]] == ["Пункт 1", "Пункт 2"]
     ids = {el.get("id") for el in content.iter() if el.get("id")}
     assert all(t.split("#")[1] in ids for t in targets)
     landmarks = nav.findall(".//h:nav[@epub:type='landmarks']//h:a", NS)

@@ -168,7 +168,8 @@ def test_fonts_embedded_subset_and_pt_only(reader, built):
 def test_metadata(reader, statement):
     meta = reader.metadata
     m = statement.meta
-    assert meta.title == m.title_text
+    assert meta.title == m.full_title
+    assert meta.title.startswith("Совместное заявление встречи министров иностранных дел")
     assert meta.subject == m.full_title
     assert meta.author == ", ".join(statement.parties)
     assert m.kind in meta["/Keywords"]
@@ -191,9 +192,10 @@ def test_pdfa3b_identification(reader):
 def test_outline(reader, statement):
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
-    assert titles == [statement.meta.full_title, "Подписи", "Примечания"]
+    # A joint statement has points; the notes are the editors'; the seed has no signatures.
+    assert titles == [statement.meta.full_title, "Участники", "Примечания редакции"]
     articles, notes = [item for item in outline if isinstance(item, list)]
-    assert [a.title for a in articles] == [f"Статья {a.number}" for a in statement.articles]
+    assert [a.title for a in articles] == [f"Пункт {a.number}" for a in statement.articles]
     assert [n.title for n in notes] == [f"Примечание {n.number}" for n in statement.notes]
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from statementpress import fonts, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
-from statementpress.labels import labels
+from statementpress.labels import statement_labels, unit_label
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import html
@@ -91,14 +92,23 @@ ACCESSIBILITY = Accessibility(
         "ARIA",
     ),
     hazards=("none",),
-    summary=(
-        "This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA. It is text "
-        "only, with no images, audio or video, in a single reflowable document read in "
-        "order: headings, numbered articles, a table of contents, notes linked to and from "
-        "their calls, and the signatories as a list. No length or colour is fixed, so "
-        "reading system settings for text size and colours apply."
-    ),
+    # Prose for people, so in the book's language: `package` takes it from the labels
+    # (labels.py, "a11y_summary"), naming the statement's units.
+    summary="",
     conforms_to="EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+)
+
+
+# The labels the EPUB displays (its pages and its navigation); the unit's name is shown
+# through `toc`.
+_SHOWN_LABELS = (
+    "preamble",
+    "signatures",
+    "notes",
+    "back",
+    "contents",
+    "closing",
+    "place_separator",
 )
 
 
@@ -147,12 +157,12 @@ def _well_formed(name: str, text: str) -> bytes:
 
 def toc(statement: Statement) -> list[NavPoint]:
     """The table of contents: title, preamble, each article, closing, signatures, notes."""
-    lab = labels(statement.meta.lang)
+    lab = statement_labels(statement.meta)
     points = [NavPoint(f"{CONTENT}#title", statement.meta.full_title)]
     if statement.preamble:
         points.append(NavPoint(f"{CONTENT}#preamble", lab["preamble"]))
     points.extend(
-        NavPoint(f"{CONTENT}#article-{a.number}", f"{lab['article']} {a.number}")
+        NavPoint(f"{CONTENT}#article-{a.number}", unit_label(lab, a.number))
         for a in statement.articles
     )
     if statement.closing:
@@ -165,7 +175,7 @@ def toc(statement: Statement) -> list[NavPoint]:
 
 def landmarks(statement: Statement) -> list[NavPoint]:
     """The landmarks: the table of contents and the start of the statement's text."""
-    lab = labels(statement.meta.lang)
+    lab = statement_labels(statement.meta)
     return [
         NavPoint(f"{NAV}#toc", lab["contents"], "toc"),
         NavPoint(f"{CONTENT}#statement", statement.meta.full_title, "bodymatter"),
@@ -203,7 +213,25 @@ def content(
         )
         for style, path in face.files.items()
     ]
-    css, page = _documents(statement, layout, face)
+    css_folder = PurePosixPath(STYLESHEET).parent
+    extra = []
+    bold = fonts.synthetic_bold(face, shown)
+    if bold is not None:
+        # The bold made from the regular (synthetic_bold.py), so that reading systems show
+        # the same bold as the PDF instead of drawing their own or none.
+        path = Path(face.regular.stem + "-SyntheticBold" + fonts.SYNTHETIC_BOLD_SUFFIX)
+        font_items.append(
+            ManifestItem("font-bold-synthetic", _font_href(path), fonts.media_type(path), bold)
+        )
+        extra.append(
+            {
+                "url": _relative(_font_href(path), css_folder),
+                "format": fonts.css_format(path),
+                "weight": fonts.CSS_STYLES["bold"][0],
+                "style": fonts.CSS_STYLES["bold"][1],
+            }
+        )
+    css, page = _documents(statement, layout, face, extra)
     return [
         ManifestItem("statement", CONTENT, "application/xhtml+xml", page),
         ManifestItem("css", STYLESHEET, "text/css", css.encode("utf-8")),
@@ -211,13 +239,21 @@ def content(
     ]
 
 
-def _documents(statement: Statement, layout: Layout, face: fonts.FontFace) -> tuple[str, bytes]:
+def _documents(
+    statement: Statement,
+    layout: Layout,
+    face: fonts.FontFace,
+    extra_sources: Sequence[dict[str, Any]] = (),
+) -> tuple[str, bytes]:
     """The stylesheet and the content document rendered from the layout's templates (the
-    document checked to be well-formed XML)."""
+    document checked to be well-formed XML); `extra_sources` are @font-face sources besides
+    the face's own files (a synthesised bold)."""
     css_folder = PurePosixPath(STYLESHEET).parent
+    sources = fonts.font_face_sources(face, lambda path: _relative(_font_href(path), css_folder))
+    sources += extra_sources
     css = layout.render(
         "epub.css.j2",
-        faces=fonts.font_face_sources(face, lambda path: _relative(_font_href(path), css_folder)),
+        faces=sources,
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
@@ -250,7 +286,7 @@ def nav(statement: Statement) -> ManifestItem:
         .get_template("nav.xhtml.j2")
         .render(
             lang=statement.meta.lang,
-            labels=labels(statement.meta.lang),
+            labels=statement_labels(statement.meta),
             stylesheet=STYLESHEET,
             toc=toc(statement),
             landmarks=landmarks(statement),
@@ -277,7 +313,8 @@ def package(
             creators=creators,
             publishers=statement.parties,
             modified=modified(when),
-            a11y=ACCESSIBILITY,
+            # The summary is prose for people: in the book's language.
+            a11y=ACCESSIBILITY._replace(summary=statement_labels(m)["a11y_summary"]),
             manifest=items,
             spine=spine,
         )
@@ -305,9 +342,10 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the EPUB edition to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
     # Everything the package shows besides the text, for the subset of the fonts.
+    lab = statement_labels(statement.meta)
     added = " ".join(
         [
-            *labels(statement.meta.lang).values(),
+            *(lab[key] for key in _SHOWN_LABELS),
             *(p.text for p in toc(statement)),
             fonts.layout_glyphs(layout, face),
             format_date(statement.meta.date, statement.meta.lang),

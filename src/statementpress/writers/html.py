@@ -8,7 +8,7 @@ from pathlib import Path
 from statementpress import __version__
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
-from statementpress.labels import labels
+from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import Edition, human_size
@@ -35,7 +35,7 @@ def render(
         s=statement,
         m=statement.meta,
         mode=mode,
-        labels=labels(statement.meta.lang),
+        labels=statement_labels(statement.meta),
         date_text=format_date(statement.meta.date, statement.meta.lang),
         generator=GENERATOR,
         stylesheets=list(stylesheets),

@@ -9,7 +9,7 @@ from typing import Any
 
 from statementpress import fonts, reproducible
 from statementpress.errors import Diagnostic
-from statementpress.labels import labels
+from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
@@ -21,7 +21,11 @@ log = logging.getLogger("statementpress")
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
-    faces = fonts.font_face_sources(face, Path.as_uri)
+    # The face has every character drawn (the check made sure): the text, the labels, the
+    # page and note numbers and the hyphen.
+    lab = statement_labels(statement.meta)
+    drawn = fonts.layout_glyphs(layout, face) + lab["editorial_mark"]
+    faces = fonts.print_sources(face, fonts.statement_text(statement) + drawn)
     rule_svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
@@ -36,7 +40,7 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         face=face,
         faces=faces,
         m=statement.meta,
-        labels=labels(statement.meta.lang),
+        labels=lab,
     )
 
 
@@ -139,7 +143,9 @@ def _regroup_notes(tree: list, note_label: str, notes_label: str) -> list:
 def _metadata(document: Any, statement: Statement) -> None:
     m = statement.meta
     meta = document.metadata
-    meta.title = m.title_text
+    # Kind and title as one line: what a viewer shows in its window title and a library in
+    # its list ("Совместное заявление встречи …", not the title's lower-case tail).
+    meta.title = m.full_title
     meta.description = m.full_title
     meta.keywords = [k for k in (m.kind, *statement.parties) if k]
     meta.authors = list(statement.parties) or [s.name for s in statement.signatories]
@@ -185,7 +191,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    lab = labels(statement.meta.lang)
+    lab = statement_labels(statement.meta)
     # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
     # @font-face rules need the font configuration, and its strings must not be HTML-escaped.
     font_config = FontConfiguration()

@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 
 from statementpress.dates import format_date
-from statementpress.labels import labels
+from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import (
     Article,
@@ -136,8 +136,9 @@ def _note_call(p: CT_P, ref: NoteRef, repeated: set[int]) -> None:
         p.append(run)
 
 
-def fill_footnote(note: CT_Footnote, model: Note, repeated: set[int]) -> None:
-    """The paragraphs of one note, the first opening with the note's number mark."""
+def fill_footnote(note: CT_Footnote, model: Note, repeated: set[int], editorial: str = "") -> None:
+    """The paragraphs of one note, the first opening with the note's number mark, the last
+    ending with `editorial` (the label that says the note is the editors')."""
     for k, para in enumerate(model.paragraphs):
         p = checked(CT_P, el("p"))
         note.append(p)
@@ -148,6 +149,8 @@ def fill_footnote(note: CT_Footnote, model: Note, repeated: set[int]) -> None:
             p.append(mark)
             p.add_r().text = " "
         add_inlines(p, tuple(n for n in para.content if not isinstance(n, NoteRef)), repeated)
+        if editorial and k == len(model.paragraphs) - 1:
+            p.add_r().text = editorial
 
 
 class BodyWriter:
@@ -185,7 +188,7 @@ class BodyWriter:
         if m.subtitle:
             self.paragraph(s.SUBTITLE, (Text(m.subtitle),))
         date = format_date(m.date, m.lang)
-        separator = labels(m.lang)["place_separator"]
+        separator = statement_labels(m)["place_separator"]
         self.paragraph(s.DATELINE, (Text(date + (f"{separator}{m.place}" if m.place else "")),))
         for para in self.st.preamble:
             self.paragraph(s.PREAMBLE, para.content)
@@ -254,5 +257,9 @@ class BodyWriter:
                 # between rows (a style cannot tell the first row from the others).
                 gap = "signatures.space_before_pt" if r == 0 else "signatures.row_gap_pt"
                 first.paragraph_format.space_before = Pt(n(gap))
-                cell.add_paragraph(style=self.style(s.SIG_LINE))
-                cell.add_paragraph(sig.name, style=self.style(s.SIG_NAME))
+                if self.st.meta.signature == "line":
+                    cell.add_paragraph(style=self.style(s.SIG_LINE))
+                    cell.add_paragraph(sig.name, style=self.style(s.SIG_NAME))
+                else:  # name-only: no line to sign on; the name follows its title
+                    name = cell.add_paragraph(sig.name, style=self.style(s.SIG_NAME))
+                    name.paragraph_format.space_before = Pt(n("signatures.name_space_pt"))

@@ -224,12 +224,14 @@ class CT_AbstractNum(BaseOxmlElement):
         return abstract
 
 
-def level(start: int, fmt: str, text: str, indent: int, style: str | None) -> etree._Element:
+def level(
+    start: int, fmt: str, text: str, indent: int, style: str | None, hanging: int | None = None
+) -> etree._Element:
     """A `w:lvl` 0 of `fmt` ("decimal", "bullet") and level text `text`.
 
     A level linked to a paragraph style (an article's) puts its number at the first-line
-    indent, a space after it; an unlinked one (a sub-item's) hangs its number, a tab stop at
-    `indent` aligning the text after it.
+    indent, a space after it; an unlinked one (a sub-item's) hangs its number `hanging`
+    (default `indent`) left of its text at `indent`, where a tab stop aligns the text.
     """
     lvl = el("lvl", ilvl=0)
     lvl.append(el("start", val=start))
@@ -246,7 +248,7 @@ def level(start: int, fmt: str, text: str, indent: int, style: str | None) -> et
         stops = el("tabs")
         stops.append(el("tab", val="num", pos=indent))
         ppr.append(stops)
-        ppr.append(el("ind", left=indent, hanging=indent))
+        ppr.append(el("ind", left=indent, hanging=indent if hanging is None else hanging))
     lvl.append(ppr)
     return lvl
 

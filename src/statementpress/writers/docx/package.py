@@ -29,6 +29,7 @@ from fontTools.ttLib import TTFont
 from statementpress import fonts, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
+from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers.docx import body
@@ -211,10 +212,17 @@ def numbering_part(doc: Document, layout: Layout, statement: Statement, fresh: b
     numbering = checked(CT_NumberingDefinitions, checked(XmlPart, part).element)
     base = max((int(a.abstractNumId) for a in numbering.abstractNum_lst), default=-1) + 1
     indent = s.twips_mm(layout.number("text.indent_cm") * 10)
+    # Sub-items hang under their point: marker at `lists.marker_cm` (past the point's
+    # number at the first-line indent), text at marker_cm + hang_cm.
+    hang = s.twips_mm(layout.number("lists.hang_cm") * 10)
+    text_at = s.twips_mm((layout.number("lists.marker_cm") + layout.number("lists.hang_cm")) * 10)
 
     def definition(offset: int, start: int, fmt: str, text: str, pstyle: str | None) -> int:
         nsid = hashlib.sha256(f"{fmt}{text}{offset}".encode()).hexdigest()[:8].upper()
-        lvl = level(start, fmt, text, indent, style=pstyle)
+        if pstyle:
+            lvl = level(start, fmt, text, indent, style=pstyle)
+        else:
+            lvl = level(start, fmt, text, text_at, style=None, hanging=hang)
         return numbering.add_abstract(CT_AbstractNum.single_level(base + offset, nsid, lvl))
 
     first = statement.articles[0].number if statement.articles else 1
@@ -262,8 +270,11 @@ def settings_part(
 def footnotes_part(doc: Document, statement: Statement, repeated: set[int]) -> None:
     """footnotes.xml: the separators, then one footnote per note, by number."""
     root = CT_Footnotes.new()
+    # Word lays the notes out page by page, so no heading can stand above them: each note
+    # ends with the editorial mark ("— Прим. ред."), as editors' notes do in print.
+    mark = statement_labels(statement.meta)["editorial_mark"]
     for note in statement.notes:
-        body.fill_footnote(root.add_note(note.number), note, repeated)
+        body.fill_footnote(root.add_note(note.number), note, repeated, mark)
     _unrelate(doc, RT.FOOTNOTES)
     part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, doc.part.package)
     doc.part.relate_to(part, RT.FOOTNOTES)
@@ -367,7 +378,7 @@ def core_values(statement: Statement) -> dict[str, str]:
     """The text properties of docProps/core.xml, by python-docx's name, before fitting."""
     m = statement.meta
     return {
-        "title": m.title_text,
+        "title": m.full_title,  # kind and title as one line, as the other editions' titles
         "subject": m.full_title,
         "keywords": "; ".join(p for p in (m.kind, *statement.parties) if p),
         "category": m.kind or "",

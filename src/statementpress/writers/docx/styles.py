@@ -196,7 +196,14 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
         text,
         replace(text, name=ARTICLE_CONT, priority=7),  # before the article, which names it
         replace(text, name=ARTICLE, priority=6, next_style=ARTICLE_CONT),
-        ParagraphStyleDef(SUBITEM, 8, size, align=align, left_mm=indent),
+        # A sub-item's text (and its unnumbered further paragraphs) hangs under its point.
+        ParagraphStyleDef(
+            SUBITEM,
+            8,
+            size,
+            align=align,
+            left_mm=(n("lists.marker_cm") + n("lists.hang_cm")) * 10,
+        ),
         replace(text, name=CLOSING, priority=9),
         signatory,
         replace(
