@@ -7,14 +7,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts
+from statementpress import fonts, hyphenation
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
-from statementpress.writers import html
+from statementpress.writers import html, pdf_lines
 
 log = logging.getLogger("statementpress")
+# Layouts of one edition at most: each after a note moved or words kept whole (`_render`).
+MAX_ROUNDS = 12
 
 
 def stylesheet(statement: Statement, layout: Layout) -> str:
@@ -38,6 +40,7 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         faces=faces,
         m=statement.meta,
         labels=labels(statement.meta.lang),
+        hyph=hyphenation.policy(layout, statement.meta.lang),
     )
 
 
@@ -65,30 +68,46 @@ def _last_paragraph(page: Any) -> Any:
     return last
 
 
-def _render_keeping_notes(page: Any, statement: Statement, stylesheets: list, font_config: Any):
-    """Lay out the page so that every note is printed on the page of its call.
+def _render(page: Any, statement: Statement, layout: Layout, stylesheets: list, font_config: Any):
+    """Lay out the page with every note on the page of its call and hyphens as the policy says.
 
     When a paragraph near the foot of a page would break against its orphans or widows,
     WeasyPrint moves the page's last footnote to the next page to make room, whatever
     `footnote-policy` says. Then that paragraph is moved to the next page instead, and the
-    layout is done again; the result depends only on the input, so builds stay reproducible.
+    layout is done again. Likewise, lines that end in a hyphen against the layout's
+    hyphenation policy (too many in a row, a page's last line) get the word kept whole
+    (`pdf_lines`), and the layout is done again. Each round only removes break
+    opportunities, so the rounds end; the result depends only on the input, so builds stay
+    reproducible.
     """
+    policy = hyphenation.policy(layout, statement.meta.lang)
     moved: set[Any] = set()
-    for _ in range(len(statement.notes) + 1):
-        document = page.render(stylesheets=stylesheets, font_config=font_config)
+    displaced = None
+    for _ in range(MAX_ROUNDS):
+        with pdf_lines.exact_justification():
+            document = page.render(stylesheets=stylesheets, font_config=font_config)
         displaced = _displaced_note(document, statement)
-        if displaced is None:
+        if displaced is not None:
+            paragraph = _last_paragraph(document.pages[displaced[1]])
+            if paragraph is None or paragraph in moved:
+                break
+            moved.add(paragraph)
+            paragraph.set("style", "break-before: page")
+            continue
+        if not pdf_lines.keep(page, pdf_lines.violations(document, policy)):
             return document
-        paragraph = _last_paragraph(document.pages[displaced[1]])
-        if paragraph is None or paragraph in moved:
-            break
-        moved.add(paragraph)
-        paragraph.set("style", "break-before: page")
-    log.warning(
-        "%s: note %d does not fit on the page of its call; it is printed on the next page",
-        statement.source.path,
-        displaced[0],
-    )
+    if displaced is not None:
+        log.warning(
+            "%s: note %d does not fit on the page of its call; it is printed on the next page",
+            statement.source.path,
+            displaced[0],
+        )
+    else:
+        log.warning(
+            "%s: some line ends still break the hyphenation policy after %d layouts",
+            statement.source.path,
+            MAX_ROUNDS,
+        )
     return document
 
 
@@ -134,17 +153,40 @@ def _metadata(document: Any, statement: Statement) -> None:
     meta.attachments = []
 
 
-def _finish(document: Any, pdf: Any) -> None:
+def _bleed_boxes(pdf: Any, bleed_mm: float) -> None:
+    """Set every page's BleedBox to the layout's bleed around its TrimBox.
+
+    The CSS `bleed` covers the slug area too (the crop marks are drawn there), and
+    WeasyPrint puts the BleedBox anywhere up to 10 pt outside the trim: the print shop reads
+    the bleed from this box.
+    """
+    import pydyf
+
+    bleed = bleed_mm * 72 / 25.4
+    # Kids is flat: number, 0, "R" for each page.
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        trim = page.get("TrimBox")
+        if trim is not None:
+            left, top, right, bottom = (float(v) for v in trim)
+            page["BleedBox"] = pydyf.Array(
+                [left - bleed, top - bleed, right + bleed, bottom + bleed]
+            )
+
+
+def _finish(document: Any, pdf: Any, layout: Layout) -> None:
     """Last touches on WeasyPrint's PDF objects before the file is written.
 
     WeasyPrint's PDF/A-3 step lists an attachment in /AF twice (from the embedded files and
     from its file specification): keep each once. The language is only in the catalog's
     /Lang; add it to the XMP packet too (dc:language), where archives and `pdfinfo -meta`
-    read it.
+    read it. The BleedBox is the layout's bleed (`_bleed_boxes`).
     """
     from xml.sax.saxutils import escape
 
     import pydyf
+
+    _bleed_boxes(pdf, layout.number("page.bleed_mm"))
 
     files = pdf.catalog.get("AF")
     if files:
@@ -175,13 +217,22 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     css = weasyprint.CSS(string=stylesheet(statement, layout), font_config=font_config)
     markup = html.render(statement, layout, mode="pdf")
     page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
-    document = _render_keeping_notes(page, statement, [css], font_config)
+    document = _render(page, statement, layout, [css], font_config)
+    pdf_lines.mark_added_hyphens(document)
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree
     document.make_bookmark_tree = lambda *args, **kwargs: _regroup_notes(
         make_tree(*args, **kwargs), lab["note"] + " ", lab["notes"]
     )
+    with pdf_lines.soft_hyphens():
+        _write(document, statement, layout, dest)
+    return dest
+
+
+def _write(document: Any, statement: Statement, layout: Layout, dest: Path) -> None:
+    """Write the laid-out `document`, with its source attached, to `dest`."""
+    import weasyprint
 
     when = build_time(statement).replace(tzinfo=None)
     source = weasyprint.Attachment(
@@ -202,6 +253,5 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
         pdf_tags=bool(layout.get("pdf.tags")),
         pdf_identifier=identifier.encode(),
         attachments=[source],
-        finisher=_finish,
+        finisher=lambda document, pdf: _finish(document, pdf, layout),
     )
-    return dest
