@@ -1,9 +1,10 @@
 """Hyphenation policy per language, from the layout's `[hyphenation.<lang>]` tables.
 
-One policy serves every edition: the PDF gives the limits to WeasyPrint (CSS
-`hyphenate-limit-chars` and `hyphenate-limit-zone`) and enforces the rest after layout
-(`writers/pdf_lines.py`); the DOCX and EPUB writers map the same values onto their own
-settings (Word's `consecutiveHyphenLimit` and `hyphenationZone`, CSS in the EPUB).
+One policy serves every edition: the PDF plans each paragraph's lines with it
+(`writers/pdf_plan.py`) and gives WeasyPrint the limits it knows (CSS
+`hyphenate-limit-chars` and `hyphenate-limit-zone`) for what is not planned; the DOCX and
+EPUB writers map the same values onto their own settings (Word's `consecutiveHyphenLimit`
+and `hyphenationZone`, CSS in the EPUB).
 Headings and the signatory block are never hyphenated, whatever the policy says.
 """
 
@@ -17,7 +18,16 @@ from statementpress.errors import LayoutError
 from statementpress.model import primary_language
 
 # The keys of a `[hyphenation.<name>]` table, in the order of `Policy`'s fields.
-KEYS = ("min_word", "min_before", "min_after", "max_consecutive", "zone_mm", "page_end")
+KEYS = (
+    "min_word",
+    "min_before",
+    "min_after",
+    "max_consecutive",
+    "zone_mm",
+    "page_end",
+    "penalty",
+    "max_share",
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,11 @@ class Policy:
     `max_consecutive`: the most lines in a row that end in a hyphen; `zone_mm`: a word is
     hyphenated only when leaving it whole would leave more than this at the line's end
     (CSS `hyphenate-limit-zone`, Word's hyphenation zone); `page_end`: whether the last
-    line of a page or column may end in a hyphen (a word split across a page turn).
+    line of a page or column may end in a hyphen (a word split across a page turn);
+    `penalty`: what a hyphenated line costs where lines are broken per paragraph (the PDF,
+    as the hyphen penalty of TeX): larger, fewer hyphens and wider word spaces; `max_share`:
+    the largest share of the lines that may end in a hyphen there (the penalty is raised
+    until it holds).
     """
 
     min_word: int
@@ -38,6 +52,8 @@ class Policy:
     max_consecutive: int
     zone_mm: float
     page_end: bool
+    penalty: int
+    max_share: float
 
     @property
     def limit_chars(self) -> str:

@@ -142,11 +142,17 @@ TABLES: tuple[Table, ...] = (
         Key("min_before", Whole(1), 3, "Fewest letters left before the hyphen."),
         Key("min_after", Whole(1), 3, "Fewest letters carried to the next line."),
         Key("max_consecutive", Whole(1), 2, "Most lines in a row that end in a hyphen."),
-        Key("zone_mm", Number("mm"), 20, "A word is hyphenated only when leaving it whole "
-            "would leave more than this at the line's end (CSS `hyphenate-limit-zone`, Word's "
-            "hyphenation zone): larger, fewer hyphens and wider spaces."),
+        Key("zone_mm", Number("mm"), 20, "Where lines are filled one by one (Word, e-readers, "
+            "the PDF's fallback), a word is hyphenated only when leaving it whole would leave "
+            "more than this at the line's end (CSS `hyphenate-limit-zone`, Word's hyphenation "
+            "zone): larger, fewer hyphens and wider spaces."),
         Key("page_end", Flag(), False, "Whether the last line of a page may end in a hyphen "
             "(a word split across the page turn)."),
+        Key("penalty", Whole(0), 150, "What a hyphenated line costs where lines are broken "
+            "per paragraph (the PDF; as TeX's hyphen penalty): larger, fewer hyphens and "
+            "wider word spaces."),
+        Key("max_share", Number("ratio", True), 0.15, "Largest share of a PDF's lines that "
+            "may end in a hyphen: the penalty is raised until it holds."),
     ), faces=True, partial=True),
     Table("text", "Body text of the articles, the preamble and the closing.", (
         Key("size_pt", Number("pt", True), 14, "Text size."),
@@ -155,6 +161,10 @@ TABLES: tuple[Table, ...] = (
         Key("align", Choice(("justify", "left", "right", "center")), "justify",
             "Alignment of the text."),
         Key("hyphenate", Flag(), True, "Automatic hyphenation (a face may turn it off)."),
+        Key("space_shrink_em", Number("em"), 0.08, "How much narrower than the face's own "
+            "the word spaces of justified PDF text may be set, so that a line can be a little "
+            "tight as well as loose (TeX allows a third of the space); 0 for none.",
+            required=False),
         Key("paragraph_space_pt", Number("pt"), 0, "Space between paragraphs."),
         Key("widows", Whole(1), 2, "Lines a paragraph keeps at the top of a page."),
         Key("orphans", Whole(1), 2, "Lines a paragraph keeps at the foot of a page."),

@@ -12,11 +12,9 @@ from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
-from statementpress.writers import html, pdf_lines
+from statementpress.writers import html, pdf_lines, pdf_rounds
 
 log = logging.getLogger("statementpress")
-# Layouts of one edition at most: each after a note moved or words kept whole (`_render`).
-MAX_ROUNDS = 12
 
 
 def stylesheet(statement: Statement, layout: Layout) -> str:
@@ -42,73 +40,6 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         labels=labels(statement.meta.lang),
         hyph=hyphenation.policy(layout, statement.meta.lang),
     )
-
-
-def _displaced_note(document: Any, statement: Statement) -> tuple[int, int] | None:
-    """The first note printed on another page than its call, as (note, page of the call)."""
-    page_of: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for name in page.anchors:
-            page_of.setdefault(name, index)
-    for note in statement.notes:
-        call = page_of.get(f"noteref-{note.number}")
-        if call is not None and page_of.get(f"note-{note.number}") != call:
-            return note.number, call
-    return None
-
-
-def _last_paragraph(page: Any) -> Any:
-    """The element of the last paragraph that starts or continues on `page`."""
-    from weasyprint.formatting_structure import boxes
-
-    last = None
-    for box in page._page_box.descendants():
-        if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
-            last = box.element
-    return last
-
-
-def _render(page: Any, statement: Statement, layout: Layout, stylesheets: list, font_config: Any):
-    """Lay out the page with every note on the page of its call and hyphens as the policy says.
-
-    When a paragraph near the foot of a page would break against its orphans or widows,
-    WeasyPrint moves the page's last footnote to the next page to make room, whatever
-    `footnote-policy` says. Then that paragraph is moved to the next page instead, and the
-    layout is done again. Likewise, lines that end in a hyphen against the layout's
-    hyphenation policy (too many in a row, a page's last line) get the word kept whole
-    (`pdf_lines`), and the layout is done again. Each round only removes break
-    opportunities, so the rounds end; the result depends only on the input, so builds stay
-    reproducible.
-    """
-    policy = hyphenation.policy(layout, statement.meta.lang)
-    moved: set[Any] = set()
-    displaced = None
-    for _ in range(MAX_ROUNDS):
-        with pdf_lines.exact_justification():
-            document = page.render(stylesheets=stylesheets, font_config=font_config)
-        displaced = _displaced_note(document, statement)
-        if displaced is not None:
-            paragraph = _last_paragraph(document.pages[displaced[1]])
-            if paragraph is None or paragraph in moved:
-                break
-            moved.add(paragraph)
-            paragraph.set("style", "break-before: page")
-            continue
-        if not pdf_lines.keep(page, pdf_lines.violations(document, policy)):
-            return document
-    if displaced is not None:
-        log.warning(
-            "%s: note %d does not fit on the page of its call; it is printed on the next page",
-            statement.source.path,
-            displaced[0],
-        )
-    else:
-        log.warning(
-            "%s: some line ends still break the hyphenation policy after %d layouts",
-            statement.source.path,
-            MAX_ROUNDS,
-        )
-    return document
 
 
 def _w3c(statement: Statement) -> str:
@@ -216,9 +147,8 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     font_config = FontConfiguration()
     css = weasyprint.CSS(string=stylesheet(statement, layout), font_config=font_config)
     markup = html.render(statement, layout, mode="pdf")
-    page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
-    document = _render(page, statement, layout, [css], font_config)
-    pdf_lines.mark_added_hyphens(document)
+    document, analysis = pdf_rounds.render(markup, statement, layout, [css], font_config)
+    pdf_lines.mark_added_hyphens(analysis)
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree

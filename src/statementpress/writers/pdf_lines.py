@@ -29,14 +29,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
-from xml.etree import ElementTree
+from typing import Any, NamedTuple
 
 from statementpress.hyphenation import Policy
 
 # Characters that collapse to spaces in the page markup; U+00A0 is text, not a space here.
 _SPACE = " \t\n\r\f"
-_LETTERS = re.compile(r"[^\W\d_]+")
+# Invisible characters the line planner puts in the markup (pdf_plan): a word joiner after a
+# space or hyphen where the line must not break, a soft hyphen where it breaks in a word.
+WJ = "\u2060"
+SHY = "\xad"
+INVISIBLE = (WJ, SHY)
 # Set on a TextBox whose hyphen at the end was added by hyphenation (see `soft_hyphens`).
 _ADDED_HYPHEN = "_statementpress_added_hyphen"
 
@@ -127,6 +130,16 @@ def exact_justification() -> Iterator[None]:
 # --- the lines of a laid-out document -------------------------------------------------------
 
 
+class Char(NamedTuple):
+    """A character of an element's text as the markup has it (spaces aside)."""
+
+    char: str
+    node: Any
+    attr: str  # "text" or "tail" of `node`
+    offset: int
+    space_before: bool  # a (collapsible) space separates it from the previous character
+
+
 @dataclass
 class Line:
     """One line box of a page, in a flow: the body text or the page's footnotes."""
@@ -136,28 +149,33 @@ class Line:
     element: Any
     texts: list[Any]
     text: str
+    # The width of the block the line is in, and where the line's own text starts in it.
+    width: float = 0.0
+    indent: float = 0.0
     last: bool = False
+    # Index (in the element's `chars`) of the line's first character and of the first one
+    # after the line, when the line could be matched to the markup.
+    start: int | None = None
+    end: int | None = None
     # "added" (by hyphenation) or "real" (a hyphen of the text) when the line ends in one.
     hyphen: str | None = None
-    # Where the line breaks in the markup: (element, "text" or "tail", offset).
-    at: tuple[Any, str, int] | None = None
     before: str = ""
     after: str = ""
     problems: list[str] = field(default_factory=list)
 
 
-def _line_boxes(box: Any, flow: str) -> Iterator[tuple[Any, str]]:
+def _line_boxes(box: Any, flow: str, block: Any = None) -> Iterator[tuple[Any, str, Any]]:
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, boxes.LineBox):
-        yield box, flow
+        yield box, flow, block
         return
     if isinstance(box, boxes.MarginBox):
         return
     if isinstance(box, boxes.FootnoteAreaBox):
         flow = "notes"
     for child in getattr(box, "children", None) or ():
-        yield from _line_boxes(child, flow)
+        yield from _line_boxes(child, flow, box)
 
 
 def _texts(line_box: Any) -> list[Any]:
@@ -176,11 +194,22 @@ def lines(document: Any) -> list[Line]:
     found: list[Line] = []
     for index, page in enumerate(document.pages):
         on_page: list[Line] = []
-        for line_box, flow in _line_boxes(page._page_box, "body"):
+        for line_box, flow, block in _line_boxes(page._page_box, "body"):
             texts = _texts(line_box)
             text = "".join(box.text for box in texts)
             if text.strip():
-                on_page.append(Line(index, flow, line_box.element, texts, text))
+                x = block.content_box_x() if block is not None else line_box.position_x
+                on_page.append(
+                    Line(
+                        index,
+                        flow,
+                        line_box.element,
+                        texts,
+                        text,
+                        width=block.width if block is not None else line_box.width,
+                        indent=texts[0].position_x - x,
+                    )
+                )
         for flow in ("body", "notes"):
             in_flow = [line for line in on_page if line.flow == flow]
             if in_flow:
@@ -209,45 +238,62 @@ def _slots(element: Any, own_lines: set[Any]) -> list[tuple[Any, str]]:
     return out
 
 
-def _source_chars(slots: list[tuple[Any, str]]) -> list[tuple[str, Any, str, int]]:
-    return [
-        (char, node, attr, offset)
-        for node, attr in slots
-        for offset, char in enumerate(getattr(node, attr))
-        if char not in _SPACE and char != "\xad"
-    ]
+def chars(element: Any, own_lines: set[Any]) -> list[Char]:
+    """The characters of `element`'s own lines in the markup, spaces and invisibles aside.
+
+    Their indexes name places in the text whatever marks a layout adds (the invisible
+    characters of `INVISIBLE`), so they hold from one layout of the page to the next.
+    """
+    out: list[Char] = []
+    space = False
+    for node, attr in _slots(element, own_lines):
+        for offset, char in enumerate(getattr(node, attr)):
+            if char in _SPACE:
+                space = True
+            elif char not in INVISIBLE:
+                out.append(Char(char, node, attr, offset, space and bool(out)))
+                space = False
+    return out
 
 
-def _align(element_lines: list[Line], slots: list[tuple[Any, str]]) -> bool:
-    """Find where each line of one element breaks in its markup, and how it ends.
+def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:
+    """Match the printed lines of one element to its markup; the style of each character.
 
     The printed characters are matched one by one against the markup's (spaces aside); a
     hyphen at a line's end that the markup does not have there was added by hyphenation.
-    False when the two differ otherwise (text-transform, generated text): nothing is known.
+    Sets each line's `start`, `end` and `hyphen`. None when the two differ otherwise
+    (text-transform, generated text): nothing is known.
     """
-    source = _source_chars(slots)
+    styles: list[Any] = [None] * len(source)
     position = 0
     for line in element_lines:
         hyphen = line.texts[-1].style["hyphenate_character"]
-        body = line.text.rstrip(_SPACE)
-        ends_in_hyphen = bool(hyphen) and body.endswith(hyphen) and len(body) > len(hyphen)
-        printed = body[: -len(hyphen)] if ends_in_hyphen else body
-        for char in printed:
-            if char in _SPACE or char == "\xad":
-                continue
-            if position >= len(source) or source[position][0] != char:
-                return False
-            position += 1
-        if ends_in_hyphen:
-            ahead = "".join(c for c, *_ in source[position : position + len(hyphen)])
+        line.start = position
+        for box_index, box in enumerate(line.texts):
+            text = box.text
+            if box_index == len(line.texts) - 1:
+                text = text.rstrip(_SPACE)
+                if hyphen and text.endswith(hyphen) and len(line.text.strip()) > len(hyphen):
+                    line.hyphen = "pending"  # added or real: the markup tells below
+                    text = text[: -len(hyphen)]
+            for char in text:
+                if char in _SPACE or char in INVISIBLE:
+                    continue
+                if position >= len(source) or source[position].char != char:
+                    return None
+                styles[position] = box.style
+                position += 1
+        if line.hyphen == "pending":
+            ahead = "".join(c.char for c in source[position : position + len(hyphen)])
             if ahead == hyphen:
                 line.hyphen = "real"
-                position += len(hyphen)
+                for _ in hyphen:
+                    styles[position] = line.texts[-1].style
+                    position += 1
             else:
                 line.hyphen = "added"
-            if position < len(source):
-                line.at = source[position][1:]
-    return True
+        line.end = position
+    return styles
 
 
 def _fragments(all_lines: list[Line]) -> None:
@@ -256,131 +302,91 @@ def _fragments(all_lines: list[Line]) -> None:
         if line.hyphen is None:
             continue
         head = line.text.rstrip(_SPACE)[: -len(line.texts[-1].style["hyphenate_character"])]
-        before = re.search(r"[^\W\d_]*$", head)
+        before = re.search(r"[^\W\d_]*$", head.replace("\xad", "").replace(WJ, ""))
         line.before = before.group(0) if before else ""
         if following is not None and following.element is line.element:
-            after = re.match(r"[^\W\d_]*", following.text.lstrip(_SPACE))
+            text = following.text.lstrip(_SPACE).replace(WJ, "")
+            after = re.match(r"[^\W\d_]*", text)
             line.after = after.group(0) if after else ""
 
 
-def violations(document: Any, policy: Policy) -> list[Line]:
-    """The lines that end in a hyphen against `policy`, each with its `problems`."""
+@dataclass
+class Analysis:
+    """A laid-out document's lines, and for each element with lines its characters."""
+
+    lines: list[Line]
+    chars: dict[Any, list[Char]]
+    # The style of each character of an element, where its lines matched the markup.
+    styles: dict[Any, list[Any]]
+
+    def of(self, element: Any) -> list[Line]:
+        """The lines of `element`, in order."""
+        return [line for line in self.lines if line.element is element]
+
+
+def analyse(document: Any) -> Analysis:
+    """The lines of `document`, matched to the markup of their elements."""
     all_lines = lines(document)
     own_lines = {line.element for line in all_lines}
     by_element: dict[Any, list[Line]] = {}
     for line in all_lines:
         by_element.setdefault(line.element, []).append(line)
+    analysis = Analysis(all_lines, {}, {})
     for element, element_lines in by_element.items():
-        hyphenated = any(line.text.rstrip(_SPACE).endswith("-") for line in element_lines)
-        if hyphenated and not _align(element_lines, _slots(element, own_lines - {element})):
-            element_lines[0].problems.append("unaligned")
+        source = chars(element, own_lines - {element})
+        analysis.chars[element] = source
+        styles = _align(element_lines, source)
+        if styles is None:
+            for line in element_lines:
+                line.start = line.end = None
+                line.hyphen = "real" if line.text.rstrip(_SPACE).endswith("-") else None
+                line.problems.append("unmatched")
+        else:
+            analysis.styles[element] = styles
     for flow in ("body", "notes"):
         _fragments([line for line in all_lines if line.flow == flow])
+    return analysis
+
+
+def violations(analysis: Analysis, policy: Policy) -> list[Line]:
+    """The lines that end in a hyphen against `policy`, each with its `problems`.
+
+    More than `max_consecutive` in a row, the last line of a page's text or notes (unless
+    `page_end`), a fragment shorter than the policy's at a hyphen of the text.
+    """
     found: list[Line] = []
     for flow in ("body", "notes"):
         run = 0
-        for line in (line for line in all_lines if line.flow == flow):
+        for line in (line for line in analysis.lines if line.flow == flow):
             run = run + 1 if line.hyphen else 0
             if not line.hyphen:
                 continue
+            problems = []
             if run > policy.max_consecutive:
-                line.problems.append(f"hyphen {run} lines in a row")
+                problems.append(f"hyphen {run} lines in a row")
             if line.last and not policy.page_end:
-                line.problems.append("hyphen on the last line of a page")
+                problems.append("hyphen on the last line of a page")
             if line.hyphen == "real" and (
                 len(line.before) < policy.min_before or len(line.after) < policy.min_after
             ):
-                line.problems.append("fragment too short")
-            if line.problems and line.at is not None:
+                problems.append("fragment too short")
+            if problems:
+                line.problems.extend(problems)
                 found.append(line)
                 run = 0  # the fix ends the run here
     return found
 
 
-# --- marks in the page markup ---------------------------------------------------------------
-
-
-def _word(text: str, offset: int, compound: bool) -> tuple[int, int]:
-    """The word of `text` around `offset`: letters, and with `compound` their hyphens."""
-
-    def part(char: str) -> bool:
-        return bool(_LETTERS.match(char)) or (compound and char == "-")
-
-    start = end = offset
-    while start > 0 and part(text[start - 1]):
-        start -= 1
-    while end < len(text) and part(text[end]):
-        end += 1
-    return start, end
-
-
-def _wrap(root: Any, node: Any, attr: str, start: int, end: int, style: str) -> None:
-    """Put text[start:end] of the node's `attr` ("text" or "tail") into a styled span."""
-    text = getattr(node, attr)
-    span = ElementTree.Element("span", {"style": style})
-    span.text = text[start:end]
-    span.tail = text[end:] or None
-    setattr(node, attr, text[:start] or None)
-    if attr == "text":
-        node.insert(0, span)
-    else:
-        parent = next(p for p in root.iter() if any(child is node for child in p))
-        parent.insert(list(parent).index(node) + 1, span)
-
-
-def keep(html: Any, found: list[Line]) -> int:
-    """Mark the word at each line of `found` so that it is not broken there; how many.
-
-    `html` is the WeasyPrint HTML document whose tree the lines' elements belong to; its
-    selector tree is rebuilt, since it keeps each element's children.
-    """
-    import cssselect2
-
-    places: dict[tuple[int, str], list[tuple[int, Any, str, str]]] = {}
-    for line in found:
-        assert line.at is not None
-        node, attr, offset = line.at
-        compound = line.hyphen == "real"
-        style = "white-space: nowrap; hyphens: none" if compound else "hyphens: none"
-        places.setdefault((id(node), attr), []).append((offset, node, attr, style))
-    count = 0
-    for marks in places.values():
-        # From the end of a text node, so that earlier offsets stay valid.
-        done: list[tuple[int, int]] = []
-        for offset, node, attr, style in sorted(marks, key=lambda m: m[0], reverse=True):
-            compound = style.startswith("white-space")
-            start, end = _word(getattr(node, attr), offset, compound)
-            if end <= start or any(s < end and start < e for s, e in done):
-                continue
-            _wrap(html.etree_element, node, attr, start, end, style)
-            done.append((start, end))
-            count += 1
-    if count:
-        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            html.etree_element, content_language=None
-        )
-    return count
-
-
 # --- the added hyphens in the text layer ----------------------------------------------------
 
 
-def mark_added_hyphens(document: Any) -> int:
+def mark_added_hyphens(analysis: Analysis) -> int:
     """Flag the text boxes whose final hyphen hyphenation added; how many."""
-    all_lines = lines(document)
-    own_lines = {line.element for line in all_lines}
-    by_element: dict[Any, list[Line]] = {}
-    for line in all_lines:
-        by_element.setdefault(line.element, []).append(line)
     count = 0
-    for element, element_lines in by_element.items():
-        if not any(line.text.rstrip(_SPACE).endswith("-") for line in element_lines):
-            continue
-        if _align(element_lines, _slots(element, own_lines - {element})):
-            for line in element_lines:
-                if line.hyphen == "added":
-                    setattr(line.texts[-1], _ADDED_HYPHEN, True)
-                    count += 1
+    for line in analysis.lines:
+        if line.hyphen == "added":
+            setattr(line.texts[-1], _ADDED_HYPHEN, True)
+            count += 1
     return count
 
 
