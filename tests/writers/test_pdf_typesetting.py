@@ -348,3 +348,29 @@ def test_booklet_last_page_carries_text_with_the_signatures(measured, statement)
 def test_booklet_two_builds_byte_identical(editions, tmp_path):
     again = build(EDITIONS["ru-booklet"], tmp_path)
     assert again.read_bytes() == editions["ru-booklet"].read_bytes()
+
+
+def test_footnote_area_that_ends_at_its_last_note_fits():
+    """Two notes whose area ends exactly at the second one's bottom stay on the page of their
+    calls: WeasyPrint 70 compared the two bottoms without tolerance and, off by a float's
+    last bits, sent the second note and its call's line to the next page."""
+    import weasyprint
+
+    from statementpress.writers import pdf_rounds
+
+    note = " ".join(["note words here"] * 24)
+    page = weasyprint.HTML(
+        string=(
+            "<style>@page { size: 100mm 150mm; margin: 10mm;"
+            " @footnote { margin-top: 12pt; padding-top: 4pt } }"
+            " html { font-size: 12pt; line-height: 1.15 }"
+            " .fn { float: footnote; footnote-display: block; font-size: 9pt;"
+            " line-height: 1; margin-bottom: 2pt }</style>"
+            f"<p>First<span class=fn id=a>{note}</span>.</p>"
+            f"<p>Second<span class=fn id=b>{note}</span>.</p><p>Third.</p>"
+        )
+    )
+    with pdf_rounds.footnotes_that_fit():
+        document = page.render()
+    assert len(document.pages) == 1
+    assert {"a", "b"} <= set(document.pages[0].anchors)

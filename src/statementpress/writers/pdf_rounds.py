@@ -11,6 +11,8 @@ alone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,44 @@ MAX_ROUNDS = 12
 # The search for the hyphen penalty that keeps hyphens to the policy's share (`_Rounds.plan`).
 MAX_DOUBLINGS = 10
 NARROWING_STEPS = 6
+
+
+@contextmanager
+def footnotes_that_fit() -> Iterator[None]:
+    """Within the block, a footnote area that ends exactly at its last note does not overflow.
+
+    WeasyPrint compares the bottom of the last note with the bottom of the footnote area
+    without any tolerance: when the two are equal but for the last bits of a float, the
+    note is sent to the next page with its call's line, and the page ends lines early. The
+    comparison is made again here with a tolerance of a millionth of a pixel.
+    """
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import LayoutContext
+    from weasyprint.layout.block import block_level_layout
+
+    original = LayoutContext._update_footnote_area
+
+    def update(context: Any) -> bool:
+        overflow = original(context)
+        if overflow and not context.in_column:
+            area = context.current_footnote_area
+            laid_out = block_level_layout(
+                context, build.create_anonymous_boxes(area.deepcopy()), -inf, None, area.page
+            )[0]
+            last = laid_out.children[-1]
+            excess = (last.position_y + last.margin_height() - last.margin_bottom) - (
+                laid_out.position_y + laid_out.margin_height() - laid_out.margin_bottom
+            )
+            overflow = excess > 1e-6
+        return overflow
+
+    LayoutContext._update_footnote_area = update
+    try:
+        yield
+    finally:
+        LayoutContext._update_footnote_area = original
 
 
 def _displaced_note(document: Any, statement: Statement) -> tuple[int, int] | None:
@@ -199,7 +239,7 @@ def render(
         page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
         elements = rounds.apply(page)
         keys = {id(element): index for index, element in enumerate(elements)}
-        with pdf_lines.exact_justification():
+        with pdf_lines.exact_justification(), footnotes_that_fit():
             document = page.render(stylesheets=stylesheets, font_config=font_config)
         displaced = _displaced_note(document, statement)
         if displaced is not None:
