@@ -1,19 +1,20 @@
 """Line-level passes of the PDF edition, around WeasyPrint's layout.
 
-WeasyPrint breaks lines greedily and knows only part of the hyphenation policy (fragment
-lengths and the zone, given in CSS). This module adds what it lacks:
+What the PDF's layout rounds (`pdf_rounds`) and line planner (`pdf_plan`) need of a laid-out
+page, and two corrections of WeasyPrint:
 
 * `exact_justification`: justified lines end exactly at the text box. WeasyPrint widens a
   justified line by putting Pango letter spacing on its spaces; Pango then shapes the
   spaces apart from their neighbours and the face's kerning against the space is lost, so
   the drawn line came out up to 2 px wider than the width it was given, past the right
   margin. The spacing is now measured as drawn and solved for the exact width.
-* `violations` and `keep`: after a layout, the lines that end in a hyphen against the policy
-  (more than `max_consecutive` in a row, a page's last line, a fragment too short at a real
-  hyphen) are found, and the word at each is marked in the page markup so that it is not
-  broken there (`hyphens: none`, or `white-space: nowrap` for a compound); the caller lays
-  out again. Each mark removes one break, so the passes end; the result depends on the
-  input alone.
+* `analyse`: every line of every page, matched character by character to the markup of
+  its element (`chars`), so that a line's break has an index that holds from one layout to
+  the next, a hyphen at a line's end is known as added by hyphenation or the text's own,
+  and each character's style is known for measuring.
+* `violations`: the lines that end in a hyphen against the policy (more than
+  `max_consecutive` in a row, a page's last line, a fragment too short at a hyphen of the
+  text), for the next round to forbid.
 * `soft_hyphens`: the hyphens hyphenation added are drawn inside a marked-content span
   whose `/ActualText` is a soft hyphen (U+00AD), so that text extraction that honours it
   (Acrobat, poppler) does not take them for hyphens of the text.
