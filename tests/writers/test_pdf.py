@@ -258,25 +258,35 @@ def booklet(statement, tmp_path_factory):
     return PdfReader(pdf_writer.write(statement, layout.load("booklet"), dest))
 
 
-def test_booklet_a5_with_bleed(booklet):
+def test_booklet_a5_with_bleed_and_slug(booklet):
     bleed = 3 * MM
     assert booklet.pages, "nothing to check: booklet.pages is empty"
+    # The media reaches past the bleed by the slug area, where the crop marks are.
+    around = (3 + 7) * MM
     for page in booklet.pages:
         trim = [float(v) for v in page.trimbox]
         media = [float(v) for v in page.mediabox]
         assert trim[2] - trim[0] == pytest.approx(148 * MM, abs=0.01)
         assert trim[3] - trim[1] == pytest.approx(210 * MM, abs=0.01)
         assert media == pytest.approx(
+            [trim[0] - around, trim[1] - around, trim[2] + around, trim[3] + around], abs=0.01
+        )
+        # The BleedBox is the layout's 3 mm bleed, whatever WeasyPrint's default.
+        assert [float(v) for v in page.bleedbox] == pytest.approx(
             [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01
         )
-        # WeasyPrint puts the BleedBox at most 10 pt outside the trim: all of a 3 mm bleed.
-        assert [float(v) for v in page.bleedbox] == pytest.approx(media, abs=0.01)
 
 
 def test_booklet_inherits_official(booklet):
     booklet_layout = layout.load("booklet")
     official = layout.load("official")
-    assert booklet_layout.get("text") == official.get("text")
+    # Its own type size and indent for the A5 measure; the rest of the text as official.
+    own = {"size_pt": 12, "indent_cm": 1}
+    assert {k: booklet_layout.get(f"text.{k}") for k in own} == own
+    assert {k: v for k, v in booklet_layout.get("text").items() if k not in own} == {
+        k: v for k, v in official.get("text").items() if k not in own
+    }
+    assert booklet_layout.get("fonts") == official.get("fonts")
     assert booklet_layout.get("page.crop_marks") is True
     assert booklet.metadata.creator == f"statementpress {__version__}"
 

@@ -7,13 +7,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts, reproducible
+from statementpress import fonts, hyphenation, reproducible
 from statementpress.errors import Diagnostic
 from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
-from statementpress.writers import html
+from statementpress.writers import html, pdf_lines, pdf_rounds
 
 log = logging.getLogger("statementpress")
 
@@ -41,6 +41,7 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         faces=faces,
         m=statement.meta,
         labels=lab,
+        hyph=hyphenation.policy(layout, statement.meta.lang),
     )
 
 
@@ -58,59 +59,6 @@ def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
     )
     found += checks.drawn_glyphs(statement, layout, checks.language_drawn(statement, layout))
     return found + reproducible.problems(zip_format=False)
-
-
-def _displaced_note(document: Any, statement: Statement) -> tuple[int, int] | None:
-    """The first note printed on another page than its call, as (note, page of the call)."""
-    page_of: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for name in page.anchors:
-            page_of.setdefault(name, index)
-    for note in statement.notes:
-        call = page_of.get(f"noteref-{note.number}")
-        if call is not None and page_of.get(f"note-{note.number}") != call:
-            return note.number, call
-    return None
-
-
-def _last_paragraph(page: Any) -> Any:
-    """The element of the last paragraph that starts or continues on `page`."""
-    from weasyprint.formatting_structure import boxes
-
-    last = None
-    for box in page._page_box.descendants():
-        if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
-            last = box.element
-    return last
-
-
-def _render_keeping_notes(page: Any, statement: Statement, stylesheets: list, font_config: Any):
-    """Lay out the page so that every note is printed on the page of its call.
-
-    When a paragraph near the foot of a page would break against its orphans or widows,
-    WeasyPrint moves the page's last footnote to the next page to make room, whatever
-    `footnote-policy` says. Then that paragraph is moved to the next page instead, and the
-    layout is done again; the result depends only on the input, so builds stay reproducible.
-    """
-    moved: set[Any] = set()
-    for _ in range(len(statement.notes) + 1):
-        document = page.render(stylesheets=stylesheets, font_config=font_config)
-        displaced = _displaced_note(document, statement)
-        if displaced is None:
-            return document
-        paragraph = _last_paragraph(document.pages[displaced[1]])
-        if paragraph is None or paragraph in moved:
-            break
-        moved.add(paragraph)
-        paragraph.set("style", "break-before: page")
-    # The loop runs at least once and leaves only on a displaced note.
-    assert displaced is not None
-    log.warning(
-        "%s: note %d does not fit on the page of its call; it is printed on the next page",
-        statement.source.path,
-        displaced[0],
-    )
-    return document
 
 
 def _w3c(statement: Statement) -> str:
@@ -157,17 +105,40 @@ def _metadata(document: Any, statement: Statement) -> None:
     meta.attachments = []
 
 
-def _finish(document: Any, pdf: Any) -> None:
+def _bleed_boxes(pdf: Any, bleed_mm: float) -> None:
+    """Set every page's BleedBox to the layout's bleed around its TrimBox.
+
+    The CSS `bleed` covers the slug area too (the crop marks are drawn there), and
+    WeasyPrint puts the BleedBox anywhere up to 10 pt outside the trim: the print shop reads
+    the bleed from this box.
+    """
+    import pydyf
+
+    bleed = bleed_mm * 72 / 25.4
+    # Kids is flat: number, 0, "R" for each page.
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        trim = page.get("TrimBox")
+        if trim is not None:
+            left, top, right, bottom = (float(v) for v in trim)
+            page["BleedBox"] = pydyf.Array(
+                [left - bleed, top - bleed, right + bleed, bottom + bleed]
+            )
+
+
+def _finish(document: Any, pdf: Any, layout: Layout) -> None:
     """Last touches on WeasyPrint's PDF objects before the file is written.
 
     WeasyPrint's PDF/A-3 step lists an attachment in /AF twice (from the embedded files and
     from its file specification): keep each once. The language is only in the catalog's
     /Lang; add it to the XMP packet too (dc:language), where archives and `pdfinfo -meta`
-    read it.
+    read it. The BleedBox is the layout's bleed (`_bleed_boxes`).
     """
     from xml.sax.saxutils import escape
 
     import pydyf
+
+    _bleed_boxes(pdf, layout.number("page.bleed_mm"))
 
     files = pdf.catalog.get("AF")
     if files:
@@ -197,14 +168,22 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     font_config = FontConfiguration()
     css = weasyprint.CSS(string=stylesheet(statement, layout), font_config=font_config)
     markup = html.render(statement, layout, mode="pdf")
-    page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
-    document = _render_keeping_notes(page, statement, [css], font_config)
+    document, analysis = pdf_rounds.render(markup, statement, layout, [css], font_config)
+    pdf_lines.mark_added_hyphens(analysis)
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree
     document.make_bookmark_tree = lambda *args, **kwargs: _regroup_notes(
         make_tree(*args, **kwargs), lab["note"] + " ", lab["notes"]
     )
+    with pdf_lines.soft_hyphens():
+        _write(document, statement, layout, dest)
+    return dest
+
+
+def _write(document: Any, statement: Statement, layout: Layout, dest: Path) -> None:
+    """Write the laid-out `document`, with its source attached, to `dest`."""
+    import weasyprint
 
     when = build_time(statement).replace(tzinfo=None)
     source = weasyprint.Attachment(
@@ -225,6 +204,5 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
         pdf_tags=bool(layout.get("pdf.tags")),
         pdf_identifier=identifier.encode(),
         attachments=[source],
-        finisher=_finish,
+        finisher=lambda document, pdf: _finish(document, pdf, layout),
     )
-    return dest

@@ -1,0 +1,352 @@
+"""Paragraph line breaking for the PDF edition: where each justified line ends.
+
+WeasyPrint fills a line as full as it can and only then looks at the next one, so a
+paragraph gets either many hyphens or wide word spaces. Here each justified paragraph is
+broken as a whole instead, in the manner of Knuth and Plass: of every way to break it into
+lines that fit, the one with the least demerits, where a line's demerits grow with the
+cube of its stretched word spaces and a hyphen costs `hyphen_penalty` more; no more than
+`max_consecutive` hyphenated lines follow each other, no hyphen is placed where the policy
+or a previous layout forbade it.
+
+The chosen breaks are written into the page markup with invisible characters that
+WeasyPrint and Pango honour and that never reach the PDF's text: a word joiner (U+2060)
+after every space or hyphen where the line must not break, a soft hyphen (U+00AD) where a
+word is to be hyphenated, and `hyphens: manual` on the paragraph. Widths come from Pango,
+word by word in the styles a first layout gave each character; a word's kerning against
+its spaces is left out, which makes a line at most slightly narrower than planned, never
+wider. A paragraph that WeasyPrint then breaks otherwise than planned is left to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from statementpress.hyphenation import Policy
+from statementpress.writers.pdf_lines import SHY, WJ, Analysis, Char
+
+# Planned lines stay this much (px) short of their width, for rounding in Pango.
+_SAFETY = 0.5
+# A line's stretch in the demerits: its added space per word space, in em, at badness 100.
+_STRETCH_EM = 0.25
+_LINE_PENALTY = 10
+_INFINITE = float("inf")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Characters Pango may break after inside a word: joined to what follows unless chosen.
+_BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
+
+
+@dataclass
+class Break:
+    """A place a line may end: before character `at`, at a space or inside a word.
+
+    `width`: the text from the paragraph's start up to here, with the hyphen a line ending
+    here adds and without the space before `at`; `resume`: that text when a line starts
+    here (the space is dropped); `stretch`: the word spaces (and no-break spaces) before.
+    """
+
+    at: int
+    kind: str  # "space", "hyphen" (added) or "real" (after a hyphen of the text)
+    width: float
+    resume: float
+    stretch: int
+    resume_stretch: int
+
+
+@dataclass
+class Paragraph:
+    """What the planner needs of one justified element: its breaks and line widths."""
+
+    width: float
+    indent: float
+    size: float
+    breaks: list[Break]
+    end: Break
+    # How much narrower than the face's own a word space is set (CSS word-spacing), in em:
+    # the room a line has to shrink, as the justification only widens spaces.
+    shrink: float = 0.0
+    # The chosen breaks (their `at`), from the last plan.
+    chosen: list[int] = field(default_factory=list)
+
+    def kind(self, at: int) -> str:
+        """The kind of the break before character `at`."""
+        return next((b.kind for b in self.breaks if b.at == at), "end")
+
+
+class Measure:
+    """Text widths from Pango, by style, cached."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], float] = {}
+        self._styles: list[Any] = []  # kept alive, so that their ids stay theirs
+
+    def __call__(self, text: str, style: Any) -> float:
+        from weasyprint.text.line_break import create_layout, line_size
+
+        key = (id(style), text)
+        if key not in self._cache:
+            self._styles.append(style)
+            layout = create_layout(text, style, None, None, 0)
+            width, _ = line_size(layout.get_first_line()[0], style)
+            layout.deactivate()
+            self._cache[key] = float(width)
+        return self._cache[key]
+
+    def space(self, style: Any) -> float:
+        return self("x x", style) - self("xx", style)
+
+
+def _dictionary(style: Any, policy: Policy) -> Any:
+    import pyphen
+
+    lang = style["lang"] and pyphen.language_fallback(style["lang"])
+    if not lang:
+        return None
+    return pyphen.Pyphen(lang=lang, left=policy.min_before, right=policy.min_after)
+
+
+def _runs(chars: list[Char], styles: list[Any], first: int, last: int) -> list[tuple[str, Any]]:
+    """The characters first..last-1 as runs of one style and one text node."""
+    runs: list[tuple[str, Any]] = []
+    key = None
+    for char, style in zip(chars[first:last], styles[first:last], strict=True):
+        here = (id(style), id(char.node), char.attr)
+        if here == key:
+            runs[-1] = (runs[-1][0] + char.char, style)
+        else:
+            runs.append((char.char, style))
+            key = here
+    return runs
+
+
+def _options(word: str, styles: list[Any], start: int, policy: Policy) -> list[tuple[int, str]]:
+    """Breaks inside one word (characters start..): (index of the next character, kind)."""
+    found: list[tuple[int, str]] = []
+    for match in _LETTERS.finditer(word):
+        letters = match.group(0)
+        style = styles[start + match.start()]
+        if len(letters) < policy.min_word or style["hyphens"] == "none":
+            continue
+        dictionary = _dictionary(style, policy)
+        if dictionary is None:
+            continue
+        for position in dictionary.positions(letters):
+            found.append((start + match.start() + position, "hyphen"))
+    for match in re.finditer(r"(?<=[^\W\d_])-(?=[^\W\d_])", word):
+        before = re.search(r"[^\W\d_]*$", word[: match.start()])
+        after = re.match(r"[^\W\d_]*", word[match.end() :])
+        if (
+            before
+            and after
+            and len(before.group(0)) >= policy.min_before
+            and len(after.group(0)) >= policy.min_after
+        ):
+            found.append((start + match.end(), "real"))
+    return sorted(found)
+
+
+def measure(
+    analysis: Analysis, element: Any, policy: Policy, widths: Measure, shrink: float = 0.0
+) -> Paragraph | None:
+    """The breaks of a justified element of a first layout, or None if it cannot be planned.
+
+    `shrink` (em) is how much narrower its word spaces and no-break spaces will be set.
+    """
+    element_lines = analysis.of(element)
+    styles = analysis.styles.get(element)
+    chars = analysis.chars.get(element)
+    if not element_lines or styles is None or not chars or None in styles:
+        return None
+    style = element_lines[0].texts[0].style
+    if style["text_align_all"] != "justify" or style["white_space"] != "normal":
+        return None
+    # Words: runs of characters with no space between them.
+    words: list[tuple[int, int]] = []
+    for index, char in enumerate(chars):
+        if index == 0 or char.space_before:
+            words.append((index, index + 1))
+        else:
+            words[-1] = (words[-1][0], index + 1)
+    size = float(style["font_size"])
+    narrower = shrink * size  # per space and no-break space
+
+    def nbsp(first: int, last: int) -> int:
+        return sum(c.char == "\xa0" for c in chars[first:last])
+
+    breaks: list[Break] = []
+    width = 0.0
+    stretch = 0
+    for number, (first, last) in enumerate(words):
+        text = "".join(c.char for c in chars[first:last])
+        if number:
+            space = widths.space(styles[first - 1]) - narrower
+            breaks.append(Break(first, "space", width, width + space, stretch, stretch + 1))
+            width += space
+            stretch += 1
+        for at, kind in _options(text, styles, first, policy):
+            head = _runs(chars, styles, first, at)
+            hyphen = styles[at - 1]["hyphenate_character"] if kind == "hyphen" else ""
+            head_width = sum(widths(t, s) for t, s in head[:-1]) + widths(
+                head[-1][0] + hyphen, head[-1][1]
+            )
+            bare = sum(widths(t, s) for t, s in head) - narrower * nbsp(first, at)
+            head_width -= narrower * nbsp(first, at)
+            inside = stretch + nbsp(first, at)
+            breaks.append(Break(at, kind, width + head_width, width + bare, inside, inside))
+        width += sum(widths(t, s) for t, s in _runs(chars, styles, first, last))
+        width -= narrower * nbsp(first, last)
+        stretch += nbsp(first, last)
+    # A word's width is the sum of its runs: the text after a break inside it is measured as
+    # the whole word less the part before, kerning across the break aside.
+    end = Break(len(chars), "end", width, width, stretch, stretch)
+    first_line = element_lines[0]
+    return Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink)
+
+
+def plan(
+    paragraph: Paragraph, policy: Policy, hyphen_penalty: float, forbidden: set[int]
+) -> list[int] | None:
+    """The breaks (their `at`) of the best way to set `paragraph`, or None if none fits.
+
+    No line ends in a word at a place of `forbidden`.
+    """
+    start = Break(0, "start", 0.0, 0.0, 0, 0)
+    usable = [b for b in paragraph.breaks if b.kind == "space" or b.at not in forbidden]
+    nodes = [start, *usable, paragraph.end]
+    limit = policy.max_consecutive
+    # best[(node, hyphens in a row ending there)] = (demerits, previous key)
+    best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(0, 0): (0.0, None)}
+    for j in range(1, len(nodes)):
+        end = nodes[j]
+        hyphenated = end.kind in ("hyphen", "real")
+        for i in range(j - 1, -1, -1):
+            begin = nodes[i]
+            available = paragraph.width - (paragraph.indent if i == 0 else 0) - _SAFETY
+            natural = end.width - begin.resume
+            if natural > available:
+                break  # starting earlier only makes the line longer
+            if end.kind == "end":
+                cost = 0.0
+            else:
+                spaces = end.stretch - begin.resume_stretch
+                if spaces <= 0:
+                    cost = 1e12
+                else:
+                    extra = (available + _SAFETY - natural) / spaces / paragraph.size
+                    # Measured from the face's own space: below it the line is shrunk.
+                    extra -= paragraph.shrink
+                    scale = _STRETCH_EM if extra >= 0 else paragraph.shrink
+                    badness = 100 * (abs(extra) / scale) ** 3
+                    cost = (_LINE_PENALTY + badness) ** 2
+                if hyphenated:
+                    cost += hyphen_penalty**2
+            for run in range(limit + 1):
+                key = (i, run)
+                if key not in best:
+                    continue
+                new_run = run + 1 if hyphenated else 0
+                if new_run > limit:
+                    continue
+                total = best[key][0] + cost
+                if total < best.get((j, new_run), (_INFINITE, None))[0]:
+                    best[(j, new_run)] = (total, key)
+    last = len(nodes) - 1
+    finals = [best[(last, run)] for run in range(limit + 1) if (last, run) in best]
+    if not finals:
+        return None
+    _, previous = min(finals, key=lambda found: found[0])
+    chosen: list[int] = []
+    while previous is not None and previous[0] != 0:
+        chosen.append(nodes[previous[0]].at)
+        previous = best[previous][1]
+    return sorted(chosen)
+
+
+def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
+    """Write `paragraph.chosen` into the markup of `element` (see the module)."""
+    chosen = set(paragraph.chosen)
+    kinds = {b.at: b.kind for b in paragraph.breaks}
+    inserts: dict[tuple[int, str], list[tuple[int, str]]] = {}
+
+    def insert(char: Char, offset: int, text: str) -> None:
+        inserts.setdefault((id(char.node), char.attr), []).append((offset, text))
+
+    for index, char in enumerate(chars):
+        if char.space_before and index not in chosen:
+            insert(char, char.offset, WJ)  # after the space, before the word
+        if index in chosen and kinds.get(index) == "hyphen":
+            insert(char, char.offset, SHY)
+        following = chars[index + 1] if index + 1 < len(chars) else None
+        joined = following is not None and not following.space_before
+        if char.char in _BREAK_AFTER and joined and index + 1 not in chosen:
+            insert(char, char.offset + 1, WJ)  # no break after this hyphen or dash
+    nodes = {(id(c.node), c.attr): (c.node, c.attr) for c in chars}
+    for key, marks in inserts.items():
+        node, attr = nodes[key]
+        text = getattr(node, attr)
+        for offset, mark in sorted(marks, reverse=True):
+            text = text[:offset] + mark + text[offset:]
+        setattr(node, attr, text)
+    own = "hyphens: manual"
+    if paragraph.shrink:
+        own += f"; word-spacing: -{paragraph.shrink:g}em"
+    style = element.get("style")
+    element.set("style", f"{style}; {own}" if style else own)
+
+
+def followed(analysis: Analysis, element: Any, paragraph: Paragraph) -> bool:
+    """Whether the laid-out lines of `element` break where `paragraph` was planned to."""
+    starts = [line.start for line in analysis.of(element)]
+    return starts == [0, *paragraph.chosen]
+
+
+def _word(text: str, offset: int, compound: bool) -> tuple[int, int]:
+    """The word of `text` around `offset`: letters, and with `compound` their hyphens."""
+
+    def part(char: str) -> bool:
+        return bool(_LETTERS.match(char)) or (compound and char == "-")
+
+    start = end = offset
+    while start > 0 and part(text[start - 1]):
+        start -= 1
+    while end < len(text) and part(text[end]):
+        end += 1
+    return start, end
+
+
+def keep_whole(root: Any, chars: list[Char], places: set[int]) -> int:
+    """Keep the word at each of `places` (character indexes) whole; how many were marked.
+
+    For a paragraph that is not planned: the word goes into a span with `hyphens: none`,
+    or `white-space: nowrap` where it breaks at a hyphen of its own (a compound).
+    """
+    from xml.etree import ElementTree
+
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    by_node: dict[tuple[int, str], list[Char]] = {}
+    for index in places:
+        if index < len(chars):
+            by_node.setdefault((id(chars[index].node), chars[index].attr), []).append(chars[index])
+    count = 0
+    for found in by_node.values():
+        done: list[tuple[int, int]] = []
+        for char in sorted(found, key=lambda c: c.offset, reverse=True):
+            text = getattr(char.node, char.attr)
+            compound = char.offset > 0 and text[char.offset - 1] == "-"
+            start, end = _word(text, char.offset, compound)
+            if end <= start or any(s < end and start < e for s, e in done):
+                continue
+            style = "white-space: nowrap; hyphens: none" if compound else "hyphens: none"
+            span = ElementTree.Element("span", {"style": style})
+            span.text = text[start:end]
+            span.tail = text[end:] or None
+            setattr(char.node, char.attr, text[:start] or None)
+            if char.attr == "text":
+                char.node.insert(0, span)
+            else:
+                parent = parents[id(char.node)]
+                parent.insert(list(parent).index(char.node) + 1, span)
+            done.append((start, end))
+            count += 1
+    return count

@@ -1,0 +1,277 @@
+"""The layout rounds of the PDF edition: plan the lines, keep the notes, lay out again.
+
+`render` lays the page out as often as it takes (at most `MAX_ROUNDS` times): a first
+layout to measure, then with each justified paragraph's line breaks planned
+(`pdf_plan`), then again wherever a note went to another page than its call or a line end
+broke the hyphenation policy. What a round learns is kept by element index in `_Rounds`,
+and the page markup is parsed afresh for each layout, so the result depends on the input
+alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from statementpress import hyphenation
+from statementpress.layout import Layout
+from statementpress.model import Statement
+from statementpress.writers import pdf_lines, pdf_plan
+
+log = logging.getLogger("statementpress")
+
+# Layouts of one edition at most: each after a note moved or words kept whole (`_render`).
+MAX_ROUNDS = 12
+# The search for the hyphen penalty that keeps hyphens to the policy's share (`_Rounds.plan`).
+MAX_DOUBLINGS = 10
+NARROWING_STEPS = 6
+
+
+@contextmanager
+def footnotes_that_fit() -> Iterator[None]:
+    """Within the block, a footnote area that ends exactly at its last note does not overflow.
+
+    WeasyPrint compares the bottom of the last note with the bottom of the footnote area
+    without any tolerance: when the two are equal but for the last bits of a float, the
+    note is sent to the next page with its call's line, and the page ends lines early. The
+    comparison is made again here with a tolerance of a millionth of a pixel.
+    """
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import LayoutContext
+    from weasyprint.layout.block import block_level_layout
+
+    original = LayoutContext._update_footnote_area
+
+    def update(context: Any) -> bool:
+        overflow = original(context)
+        if overflow and not context.in_column:
+            area = context.current_footnote_area
+            laid_out = block_level_layout(
+                context, build.create_anonymous_boxes(area.deepcopy()), -inf, None, area.page
+            )[0]
+            last = laid_out.children[-1]
+            excess = (last.position_y + last.margin_height() - last.margin_bottom) - (
+                laid_out.position_y + laid_out.margin_height() - laid_out.margin_bottom
+            )
+            overflow = excess > 1e-6
+        return overflow
+
+    LayoutContext._update_footnote_area = update
+    try:
+        yield
+    finally:
+        LayoutContext._update_footnote_area = original
+
+
+def _displaced_note(document: Any, statement: Statement) -> tuple[int, int] | None:
+    """The first note printed on another page than its call, as (note, page of the call)."""
+    page_of: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            page_of.setdefault(name, index)
+    for note in statement.notes:
+        call = page_of.get(f"noteref-{note.number}")
+        if call is not None and page_of.get(f"note-{note.number}") != call:
+            return note.number, call
+    return None
+
+
+def _last_paragraph(page: Any) -> Any:
+    """The element of the last paragraph that starts or continues on `page`."""
+    from weasyprint.formatting_structure import boxes
+
+    last = None
+    for box in page._page_box.descendants():
+        if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
+            last = box.element
+    return last
+
+
+def _add_style(element: Any, declaration: str) -> None:
+    style = element.get("style")
+    element.set("style", f"{style}; {declaration}" if style else declaration)
+
+
+class _Rounds:
+    """What one layout of the page teaches the next (see `_render`), by element index.
+
+    Elements are named by their index in the page's markup, which is parsed afresh for
+    each layout, so that what a round adds is all there is.
+    """
+
+    def __init__(self, layout: Layout, lang: str) -> None:
+        self.policy = hyphenation.policy(layout, lang)
+        self.penalty: float = self.policy.penalty
+        self.shrink = layout.get("text").get("space_shrink_em", 0)
+        self.moved: set[int] = set()
+        self.forbidden: dict[int, set[int]] = {}
+        self.paragraphs: dict[int, pdf_plan.Paragraph] | None = None
+        self.unplanned: set[int] = set()
+        self.own: set[int] = set()
+        self.widths = pdf_plan.Measure()
+
+    def apply(self, page: Any) -> list[Any]:
+        """Put what is known into the freshly parsed `page`; its elements by index."""
+        import cssselect2
+
+        elements = [e for e in page.etree_element.iter() if isinstance(e.tag, str)]
+        own = {elements[k] for k in self.own}
+        for key in sorted(self.moved):
+            _add_style(elements[key], "break-before: page")
+        for key, paragraph in sorted((self.paragraphs or {}).items()):
+            if key not in self.unplanned:
+                element = elements[key]
+                pdf_plan.write(element, pdf_lines.chars(element, own - {element}), paragraph)
+        for key, places in sorted(self.forbidden.items()):
+            if key in self.unplanned or key not in (self.paragraphs or {}):
+                element = elements[key]
+                chars = pdf_lines.chars(element, own - {element})
+                pdf_plan.keep_whole(page.etree_element, chars, places)
+        # The selector tree keeps each element's children: build it again.
+        page.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+            page.etree_element, content_language=None
+        )
+        return elements
+
+    def plan(self, analysis: pdf_lines.Analysis, keys: dict[int, int]) -> None:
+        """Plan the lines of every justified element of the first layout.
+
+        The hyphen penalty starts at the policy's and is doubled, then narrowed down,
+        until at most `max_share` of the lines end in a hyphen: the loosest spacing the
+        share needs, and no looser.
+        """
+        self.own = {keys[id(line.element)] for line in analysis.lines}
+        measured: dict[int, pdf_plan.Paragraph] = {}
+        for element in dict.fromkeys(line.element for line in analysis.lines):
+            paragraph = pdf_plan.measure(analysis, element, self.policy, self.widths, self.shrink)
+            if paragraph is not None:
+                measured[keys[id(element)]] = paragraph
+        # The share is of the justified lines: the text and the notes.
+        justified = [
+            line for line in analysis.lines if line.texts[0].style["text_align_all"] == "justify"
+        ]
+
+        def attempt(penalty: float) -> tuple[float, dict[int, list[int]]]:
+            plans: dict[int, list[int]] = {}
+            lines = hyphens = 0
+            for key, paragraph in measured.items():
+                chosen = pdf_plan.plan(paragraph, self.policy, penalty, set())
+                if chosen is not None:
+                    plans[key] = chosen
+                    lines += len(chosen) + 1
+                    hyphens += sum(paragraph.kind(at) != "space" for at in chosen)
+            for line in justified:
+                if keys[id(line.element)] not in plans:
+                    lines += 1
+                    hyphens += bool(line.hyphen)
+            return hyphens / max(lines, 1), plans
+
+        low, high = 0.0, float(self.policy.penalty)
+        share, plans = attempt(high)
+        for _ in range(MAX_DOUBLINGS):
+            if share <= self.policy.max_share:
+                break
+            low, high = high, high * 2
+            share, plans = attempt(high)
+        if low:
+            for _ in range(NARROWING_STEPS):
+                middle = (low + high) / 2
+                middle_share, middle_plans = attempt(middle)
+                if middle_share <= self.policy.max_share:
+                    high, share, plans = middle, middle_share, middle_plans
+                else:
+                    low = middle
+        self.penalty = high
+        self.paragraphs = {}
+        for key, chosen in plans.items():
+            measured[key].chosen = chosen
+            self.paragraphs[key] = measured[key]
+
+    def learn(self, analysis: pdf_lines.Analysis, keys: dict[int, int], elements: list) -> bool:
+        """Note what went against the plan or the policy; whether anything is to change."""
+        changed = False
+        for key, paragraph in (self.paragraphs or {}).items():
+            if key not in self.unplanned and not pdf_plan.followed(
+                analysis, elements[key], paragraph
+            ):
+                self.unplanned.add(key)
+                changed = True
+        for line in pdf_lines.violations(analysis, self.policy):
+            key = keys[id(line.element)]
+            if line.end is None or line.end in self.forbidden.get(key, set()):
+                continue
+            self.forbidden.setdefault(key, set()).add(line.end)
+            changed = True
+            planned = (self.paragraphs or {}).get(key)
+            if planned is not None and key not in self.unplanned:
+                chosen = pdf_plan.plan(planned, self.policy, self.penalty, self.forbidden[key])
+                if chosen is None:
+                    self.unplanned.add(key)
+                else:
+                    planned.chosen = chosen
+        return changed
+
+
+def render(
+    markup: str, statement: Statement, layout: Layout, stylesheets: list, font_config: Any
+) -> tuple[Any, pdf_lines.Analysis]:
+    """Lay out the page: lines planned per paragraph, every note on the page of its call.
+
+    A first layout gives the styles and widths from which each justified paragraph's line
+    breaks are planned (`pdf_plan`); the page is laid out again with them. When a paragraph
+    near the foot of a page would break against its orphans or widows, WeasyPrint moves the
+    page's last footnote to the next page to make room, whatever `footnote-policy` says: then
+    that paragraph is moved to the next page instead. A line that ends in a hyphen against
+    the layout's hyphenation policy (a page's last line) gets its paragraph planned again
+    without that break. Each round only adds to what the next must keep, so the rounds end;
+    the result depends only on the input, so builds stay reproducible.
+    """
+    import weasyprint
+
+    rounds = _Rounds(layout, statement.meta.lang)
+    displaced = None
+    for _ in range(MAX_ROUNDS):
+        page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
+        elements = rounds.apply(page)
+        keys = {id(element): index for index, element in enumerate(elements)}
+        with pdf_lines.exact_justification(), footnotes_that_fit():
+            document = page.render(stylesheets=stylesheets, font_config=font_config)
+        displaced = _displaced_note(document, statement)
+        if displaced is not None:
+            paragraph = _last_paragraph(document.pages[displaced[1]])
+            if paragraph is None or keys[id(paragraph)] in rounds.moved:
+                break
+            rounds.moved.add(keys[id(paragraph)])
+            continue
+        analysis = pdf_lines.analyse(document)
+        if rounds.paragraphs is None:
+            rounds.plan(analysis, keys)
+            continue
+        if not rounds.learn(analysis, keys, elements):
+            log.debug(
+                "%s: %d layouts; %d paragraphs planned, %d left to WeasyPrint, %d breaks forbidden",
+                statement.source.path,
+                _ + 1,
+                len(rounds.paragraphs or {}) - len(rounds.unplanned),
+                len(rounds.unplanned),
+                sum(len(places) for places in rounds.forbidden.values()),
+            )
+            return document, analysis
+    if displaced is not None:
+        log.warning(
+            "%s: note %d does not fit on the page of its call; it is printed on the next page",
+            statement.source.path,
+            displaced[0],
+        )
+    else:
+        log.warning(
+            "%s: some line ends still break the hyphenation policy after %d layouts",
+            statement.source.path,
+            MAX_ROUNDS,
+        )
+    return document, pdf_lines.analyse(document)
