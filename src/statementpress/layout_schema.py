@@ -51,12 +51,18 @@ class Key:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of `layout.toml`; `faces` marks `[fonts]`, a table of face tables."""
+    """A table of `layout.toml`.
+
+    `faces` marks a table of named tables (`[fonts]`, `[hyphenation]`): `default` and one per
+    primary language subtag, each with `keys`. With `partial`, a language's table sets only
+    the keys that differ from `default` (which must have them all).
+    """
 
     name: str
     doc: str
     keys: tuple[Key, ...]
     faces: bool = False
+    partial: bool = False
 
     def key(self, name: str) -> Key | None:
         """The key called `name`, if the table has one."""
@@ -113,7 +119,15 @@ TABLES: tuple[Table, ...] = (
             ("margin_left_mm", False, 30, "Left margin."),
             ("bleed_mm", False, 0, "Bleed around the trimmed page in the PDF; 0 for none."),
         ),
-        Key("crop_marks", Flag(), False, "Crop marks in the PDF's bleed."),
+        Key("slug_mm", Number("mm"), 7, "Slug area outside the bleed in the PDF, where the crop "
+            "marks are drawn (they start at the trim's distance `(bleed_mm + slug_mm) / 2` and "
+            "are as long); 0 for none.", required=False),
+        Key("crop_marks", Flag(), False, "Crop marks in the PDF, in the slug area outside the "
+            "bleed (or in the bleed when there is no slug)."),
+        Key("mirror_margins", Flag(), False, "Mirrored margins for a bound copy: "
+            "`margin_left_mm` is the inner margin and `margin_right_mm` the outer one, on the "
+            "left of right-hand (odd) pages and on the right of left-hand (even) ones.",
+            required=False),
         Key("number_from_page", Whole(1), 2, "First page that shows its number."),
         Key("number_size_pt", Number("pt", True), 12, "Size of the page number."),
         Key("number_top_mm", Number("mm"), 10, "Distance of the page number from the top "
@@ -121,6 +135,19 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("fonts", "Faces: `[fonts.default]`, and `[fonts.<language>]` (a primary language "
           "subtag such as `zh`) for a language that needs its own.", FACE_KEYS, faces=True),
+    Table("hyphenation", "Automatic hyphenation: `[hyphenation.default]` and "
+          "`[hyphenation.<language>]` (a primary language subtag such as `ru`), which sets only "
+          "what differs. Headings and signatories are never hyphenated.", (
+        Key("min_word", Whole(1), 6, "Shortest word that is hyphenated, in letters."),
+        Key("min_before", Whole(1), 3, "Fewest letters left before the hyphen."),
+        Key("min_after", Whole(1), 3, "Fewest letters carried to the next line."),
+        Key("max_consecutive", Whole(1), 2, "Most lines in a row that end in a hyphen."),
+        Key("zone_mm", Number("mm"), 20, "A word is hyphenated only when leaving it whole "
+            "would leave more than this at the line's end (CSS `hyphenate-limit-zone`, Word's "
+            "hyphenation zone): larger, fewer hyphens and wider spaces."),
+        Key("page_end", Flag(), False, "Whether the last line of a page may end in a hyphen "
+            "(a word split across the page turn)."),
+    ), faces=True, partial=True),
     Table("text", "Body text of the articles, the preamble and the closing.", (
         Key("size_pt", Number("pt", True), 14, "Text size."),
         Key("line_height", Number("ratio", True), 1.15, "Line height, times the text size."),
@@ -162,6 +189,9 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("signatures", "The signatory block.", (
         Key("columns", Choice((2, 3)), 3, "Signatories in a row (PDF, DOCX)."),
+        Key("keep_lines", Whole(1), 3, "Lines of the text's last paragraph that go with the "
+            "block to a new page (a shorter paragraph goes whole), so that a page never holds "
+            "the signatures alone (PDF).", required=False),
         Key("title_size_pt", Number("pt", True), 12, "Size of a signatory's title."),
         Key("name_size_pt", Number("pt", True), 14, "Size of a signatory's name."),
         Key("space_before_pt", Number("pt"), 36, "Space above the block."),
@@ -251,12 +281,14 @@ def _value(key: Key, dotted: str, value: Any) -> Iterator[Problem]:
         yield Problem(dotted, f"{dotted!r} {problem}, not {shown(value)}")
 
 
-def _table(table: Table, values: Mapping[str, Any], prefix: str) -> Iterator[Problem]:
+def _table(
+    table: Table, values: Mapping[str, Any], prefix: str, partial: bool = False
+) -> Iterator[Problem]:
     for key in table.keys:
         dotted = f"{prefix}{key.name}"
         if key.name in values:
             yield from _value(key, dotted, values[key.name])
-        elif key.required:
+        elif key.required and not partial:
             yield Problem(dotted, f"lacks {dotted!r}; add it or inherit {BASE!r}")
     names = [k.name for k in table.keys]
     for name in values:
@@ -265,28 +297,35 @@ def _table(table: Table, values: Mapping[str, Any], prefix: str) -> Iterator[Pro
             yield Problem(dotted, f"unknown key {dotted!r}{_suggest(name, names, prefix)}")
 
 
-def _faces(values: Any) -> Iterator[Problem]:
+def _named(table: Table, values: Any) -> Iterator[Problem]:
+    """The problems of a table of named tables (`[fonts]`, `[hyphenation]`)."""
+    name = table.name
     if not isinstance(values, Mapping):
-        yield Problem("fonts", f"'fonts' must be a table ([fonts]), not {shown(values)}")
+        yield Problem(name, f"{name!r} must be a table ([{name}]), not {shown(values)}")
         return
     if "default" not in values:
-        yield Problem("fonts.default", f"lacks 'fonts.default'; add it or inherit {BASE!r}")
-    for name, face in values.items():
-        dotted = f"fonts.{name}"
-        if not FACE_NAME.fullmatch(name):
+        yield Problem(f"{name}.default", f"lacks '{name}.default'; add it or inherit {BASE!r}")
+    needed = ", ".join(k.name for k in table.keys if k.required)
+    for sub, face in values.items():
+        dotted = f"{name}.{sub}"
+        if not FACE_NAME.fullmatch(sub):
+            kind = "a face name" if name == "fonts" else "a table name"
             yield Problem(
                 dotted,
-                f"{dotted!r} is not a face name: use 'default' or a primary language subtag "
+                f"{dotted!r} is not {kind}: use 'default' or a primary language subtag "
                 "in lower case, such as 'zh'",
             )
         elif not isinstance(face, Mapping):
             yield Problem(
                 dotted,
-                f"{dotted!r} must be a table ([{dotted}]) with family, package and regular, "
-                f"not {shown(face)}",
+                f"{dotted!r} must be a table ([{dotted}]) with {needed}, not {shown(face)}",
             )
         else:
-            yield from _table(_BY_NAME["fonts"], face, f"{dotted}.")
+            yield from _table(table, face, f"{dotted}.", table.partial and sub != "default")
+
+
+def _faces(values: Any) -> Iterator[Problem]:
+    return _named(_BY_NAME["fonts"], values)
 
 
 def face_problems(fonts: Any) -> list[Problem]:
@@ -309,8 +348,8 @@ def problems(values: Mapping[str, Any]) -> list[Problem]:
         key = TOP.key(name)
         if key is not None:
             found.extend(_value(key, name, value))
-        elif name == "fonts":
-            found.extend(_faces(value))
+        elif name in _BY_NAME and _BY_NAME[name].faces:
+            found.extend(_named(_BY_NAME[name], value))
         elif name in _BY_NAME:
             if isinstance(value, Mapping):
                 found.extend(_table(_BY_NAME[name], value, f"{name}."))
@@ -357,7 +396,7 @@ def markdown() -> str:
     """The reference of every key as Markdown tables, one per table of `layout.toml`."""
     lines: list[str] = []
     for table, heading in [(TOP, "")] + [
-        (t, "[fonts.<name>]" if t.faces else f"[{t.name}]") for t in TABLES
+        (t, f"[{t.name}.<name>]" if t.faces else f"[{t.name}]") for t in TABLES
     ]:
         lines.extend(_rows(table, heading))
         lines.append("")
