@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from statementpress import fonts, reproducible, zipout
+from statementpress import fonts, hyphenation, reproducible, zipout
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -208,6 +208,7 @@ def content(
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
+        policy=hyphenation.policy(layout, statement.meta.lang),
     )
     page = html.render(statement, layout, mode="epub", stylesheets=[{"href": STYLESHEET}])
     return [
@@ -234,9 +235,17 @@ def nav(statement: Statement) -> ManifestItem:
 
 
 def package(
-    statement: Statement, items: list[ManifestItem], spine: list[SpineRef], when: datetime.datetime
+    statement: Statement,
+    items: list[ManifestItem],
+    spine: list[SpineRef],
+    when: datetime.datetime,
+    publisher: str = "",
 ) -> zipout.Entry:
-    """The package document (OPF): metadata, the manifest of `items` and the reading order."""
+    """The package document (OPF): metadata, the manifest of `items` and the reading order.
+
+    The parties issued the statement: they are its creators. The publisher is whoever
+    publishes this edition (`epub.publisher` in the layout), left out when not given.
+    """
     m = statement.meta
     creators = statement.parties or tuple(s.name for s in statement.signatories)
     text = (
@@ -249,7 +258,7 @@ def package(
             subtitle=m.subtitle,
             date=m.date.isoformat(),
             creators=creators,
-            publishers=statement.parties,
+            publisher=publisher,
             modified=modified(when),
             a11y=ACCESSIBILITY,
             manifest=items,
@@ -292,7 +301,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     entries = [
         mimetype(),
         container(),
-        package(statement, items, spine=SPINE, when=when),
+        package(statement, items, spine=SPINE, when=when, publisher=layout.get("epub.publisher")),
         *(zipout.Entry(str(ROOT / item.href), item.data) for item in items),
     ]
     return zip_epub(dest, entries, when)
