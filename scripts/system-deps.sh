@@ -23,6 +23,8 @@ have_cmd java || missing+=(default-jre-headless)
 if [ "$want" = test ]; then
     # LibreOffice renders the DOCX; poppler and qpdf inspect PDFs.
     have_cmd soffice || missing+=(libreoffice-writer-nogui)
+    # LibreOffice's Russian hyphenation patterns: the DOCX tests render with them.
+    [ -f /usr/share/hyphen/hyph_ru_RU.dic ] || missing+=(hyphen-ru)
     have_cmd pdftotext || missing+=(poppler-utils)
     have_cmd qpdf || missing+=(qpdf)
     # zbarimg decodes the QR-code requisite in the tests.

@@ -250,7 +250,13 @@ TABLES: tuple[Table, ...] = (
         )
     )),
     Table("screen", "The HTML edition: a reading column, lengths in em of its text size.", (
-        Key("max_width_em", Number("em", True), 42, "Width of the column."),
+        Key("max_width_em", Number("em", True), 34, "Width of the column (34 em: about 70 "
+            "characters a line)."),
+        Key("justify_min_width_em", Number("em", True), 30, "Narrowest window, in em of the "
+            "text size, whose text is justified (if `text.align` justifies); narrower, as on "
+            "a phone, the text is start-aligned, without rivers."),
+        Key("embed_fonts", Flag(), True, "Embed the layout's face in the page as WOFF2 files "
+            "of only the glyphs it uses (data URIs), so every reader sees that face."),
         Key("size_px", Number("px", True), 18, "Text size."),
         Key("line_height", Number("ratio", True), 1.38, "Line height, times the text size."),
         *_lengths("em",
@@ -277,6 +283,15 @@ TABLES: tuple[Table, ...] = (
             ("section_space_em", False, 2.5, "Space before the signatures and the notes."),
             ("signatory_gap_em", False, 1.5, "Space between two signatories."),
             ("signature_line_em", False, 2, "Room to sign above each name."),
+            ("justify_min_width_em", True, 30, "Narrowest screen, in em, whose text is "
+                "justified (if `text.align` justifies); narrower, it is start-aligned."),
+            ("notes_size_em", True, 0.875, "Size of the notes (the print sizes would make "
+                "them too small to read on a screen)."),
+        ) + (
+            Key("notes_line_height", Number("ratio", True), 1.35, "Line height of the notes, "
+                "times their size."),
+            Key("publisher", Text(200), "", "`dc:publisher`: who publishes the edition; "
+                '`""` leaves it out (the parties are its creators, not its publisher).'),
     )),
 )  # fmt: skip
 

@@ -295,7 +295,10 @@ def test_header_has_a_centred_page_field_from_page_two(package, document):
 
 def test_language_and_hyphenation(package):
     settings = xml(package, "word/settings.xml")
-    assert settings.find("w:autoHyphenation", NS).get(w("val")) == "true"
+    # The layout's hyphens are soft hyphens in the text (test_docx_hyphens.py): the word
+    # processor's own hyphenation stays off.
+    assert settings.find("w:autoHyphenation", NS).get(w("val")) == "false"
+    assert b"<w:softHyphen/>" in package["word/document.xml"]
     assert settings.find("w:themeFontLang", NS).get(w("val")) == "ru"
     styles = xml(package, "word/styles.xml")
     assert styles.find("w:docDefaults//w:lang", NS).get(w("val")) == "ru"

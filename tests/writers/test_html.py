@@ -48,7 +48,7 @@ def test_semantic_structure(tree, statement):
 
 def test_annotations_linked_both_ways(tree, statement):
     refs = tree.findall(".//h:a[@role='doc-noteref']", NS)
-    notes = tree.findall(".//h:section[@id='notes']/h:aside", NS)
+    notes = tree.findall(".//h:section[@id='notes']/h:ol/h:li", NS)
     assert len(notes) == len(statement.notes) >= 5
     ids = {el.get("id") for el in tree.iter() if el.get("id")}
     assert refs, "nothing to check: refs is empty"

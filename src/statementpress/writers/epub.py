@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from statementpress import fonts, reproducible, zipout
+from statementpress import fonts, hyphenation, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
 from statementpress.labels import statement_labels, unit_label
@@ -257,6 +257,7 @@ def _documents(
         family=face.family,
         hyphens=face.hyphenate and layout.get("text.hyphenate"),
         hyphenate_character=face.hyphenate_character,
+        policy=hyphenation.policy(layout, statement.meta.lang),
     )
     page = html.render(statement, layout, mode="epub", stylesheets=[{"href": STYLESHEET}])
     return css, _well_formed(CONTENT, page)
@@ -296,9 +297,17 @@ def nav(statement: Statement) -> ManifestItem:
 
 
 def package(
-    statement: Statement, items: list[ManifestItem], spine: list[SpineRef], when: datetime.datetime
+    statement: Statement,
+    items: list[ManifestItem],
+    spine: list[SpineRef],
+    when: datetime.datetime,
+    publisher: str = "",
 ) -> zipout.Entry:
-    """The package document (OPF): metadata, the manifest of `items` and the reading order."""
+    """The package document (OPF): metadata, the manifest of `items` and the reading order.
+
+    The parties issued the statement: they are its creators. The publisher is whoever
+    publishes this edition (`epub.publisher` in the layout), left out when not given.
+    """
     m = statement.meta
     creators = statement.parties or tuple(s.name for s in statement.signatories)
     text = (
@@ -311,7 +320,7 @@ def package(
             subtitle=m.subtitle,
             date=m.date.isoformat(),
             creators=creators,
-            publishers=statement.parties,
+            publisher=publisher,
             modified=modified(when),
             # The summary is prose for people: in the book's language.
             a11y=ACCESSIBILITY._replace(summary=statement_labels(m)["a11y_summary"]),
@@ -357,7 +366,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     entries = [
         mimetype(),
         container(),
-        package(statement, items, spine=SPINE, when=when),
+        package(statement, items, spine=SPINE, when=when, publisher=layout.get("epub.publisher")),
         *(zipout.Entry(str(ROOT / item.href), item.data) for item in items),
     ]
     return zip_epub(dest, entries, when)

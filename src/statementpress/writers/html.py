@@ -1,11 +1,19 @@
-"""HTML writer: one standalone HTML5 page per statement; its `render` is reused by PDF and EPUB."""
+"""HTML writer: one standalone HTML5 page per statement; its `render` is reused by PDF and EPUB.
+
+The page stands alone: its stylesheet is inline, and the layout's face is embedded in it as
+WOFF2 files of only the glyphs the page shows, as data URIs (`web_fonts`), so a reader sees
+that face, not a fallback, and the page is still one reproducible file.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from statementpress import __version__
+from statementpress import __version__, fonts, hyphenation
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
 from statementpress.labels import statement_labels
@@ -66,18 +74,31 @@ def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
     return found
 
 
-def page(statement: Statement, layout: Layout, editions: Sequence[Edition] = ()) -> str:
-    """The HTML edition's markup, its stylesheet inlined so that the page stands alone."""
-    from statementpress.fonts import face_for
+def page(
+    statement: Statement,
+    layout: Layout,
+    editions: Sequence[Edition] = (),
+    fonts_inline: bool = True,
+) -> str:
+    """The HTML edition's markup, its stylesheet (and, with `fonts_inline` and the layout's
+    `screen.embed_fonts`, the face's glyphs it shows) inlined so that the page stands alone."""
+    lang = statement.meta.lang
+    face = fonts.face_for(layout, lang)
+    hyphenate = layout.get("text.hyphenate") and face.hyphenate
+    values = {
+        "family": face.family,
+        "policy": hyphenation.policy(layout, lang) if hyphenate else None,
+    }
+    links = _links(editions)
 
-    css = layout.render("screen.css.j2", family=face_for(layout, statement.meta.lang).family)
-    return render(
-        statement,
-        layout,
-        mode="html",
-        stylesheets=[{"text": css}],
-        editions=_links(editions),
-    )
+    def rendered(faces: list[dict[str, Any]]) -> str:
+        css = layout.render("screen.css.j2", faces=faces, **values)
+        return render(statement, layout, mode="html", stylesheets=[{"text": css}], editions=links)
+
+    text = rendered([])
+    if fonts_inline and layout.get("screen.embed_fonts"):
+        text = rendered(web_fonts(face, text, layout))
+    return text
 
 
 # The layout's templates this edition renders (their parents and imports are followed).
@@ -88,7 +109,9 @@ def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
     """The page's templates compile and render for this statement."""
     from statementpress import checks
 
-    return checks.templates(layout, TEMPLATES) or checks.rendered(lambda: page(statement, layout))
+    return checks.templates(layout, TEMPLATES) or checks.rendered(
+        lambda: page(statement, layout, fonts_inline=False)
+    )
 
 
 def write(
@@ -101,3 +124,75 @@ def write(
     """
     dest.write_text(page(statement, layout, editions), encoding="utf-8")
     return dest
+
+
+def shown_text(page: str) -> str:
+    """Every character the page shows: its text and title (markup, CSS and the values of
+    attributes are not drawn)."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(page.encode("utf-8"))
+    for style in root.iter("style"):
+        style.drop_tree()
+    return root.text_content()
+
+
+def woff2_subset(path: Path, text: str) -> bytes:
+    """The font file as WOFF2 with only the glyphs `text` needs (and its layout features).
+
+    The bytes depend only on the file and the text (no timestamp is recomputed).
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.flavor = "woff2"
+    options.notdef_outline = True
+    with TTFont(str(path), recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        out = io.BytesIO()
+        font.save(out, reorderTables=False)
+    return out.getvalue()
+
+
+def styles_used(page: str, layout: Layout) -> list[str]:
+    """The face's styles the page draws: regular, bold (headings, names, the title),
+    italic and bold italic where its markup or the layout asks for them."""
+    italic = "<em>" in page or bool(layout.get("title.subtitle_italic"))
+    both = "<em>" in page and "<strong>" in page
+    return [
+        style
+        for style, used in (
+            ("regular", True),
+            ("bold", True),
+            ("italic", italic),
+            ("bold_italic", both),
+        )
+        if used
+    ]
+
+
+def web_fonts(face: fonts.FontFace, page: str, layout: Layout) -> list[dict[str, Any]]:
+    """@font-face sources for the page: a data URI of a WOFF2 subset per style it uses,
+    holding the glyphs of its text and of what CSS adds (numbers, markers, the hyphen)."""
+    text = shown_text(page) + fonts.layout_glyphs(layout, face) + " "
+    sources = []
+    for style in styles_used(page, layout):
+        path = face.files.get(style)
+        if path is None:
+            continue  # the browser makes the style from the regular face
+        data = base64.b64encode(woff2_subset(path, text)).decode("ascii")
+        weight, css_style = fonts.CSS_STYLES[style]
+        sources.append(
+            {
+                "url": f"data:font/woff2;base64,{data}",
+                "format": "woff2",
+                "weight": weight,
+                "style": css_style,
+            }
+        )
+    return sources

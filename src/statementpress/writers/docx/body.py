@@ -14,7 +14,7 @@ from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
-from docx.shared import Mm, Pt
+from docx.shared import Pt, Twips
 from docx.styles.style import ParagraphStyle
 
 from statementpress.dates import format_date
@@ -34,10 +34,13 @@ from statementpress.model import (
     Text,
 )
 from statementpress.writers.docx import styles as s
+from statementpress.writers.docx.hyphens import Hyphenator
 from statementpress.writers.docx.oxml import (
+    CT_CellProperties,
     CT_Footnote,
     CT_NumberingDefinitions,
     CT_RowProperties,
+    CT_TableProperties,
     checked,
     complex_field,
     el,
@@ -45,6 +48,10 @@ from statementpress.writers.docx.oxml import (
     put,
     styled_run,
 )
+
+# The paragraphs of running text, which the layout's hyphenation applies to (headings, the
+# title block and the signatories are never hyphenated).
+TEXT_STYLES = (s.PREAMBLE, s.ARTICLE, s.ARTICLE_CONT, s.SUBITEM, s.CLOSING)
 
 
 def leaves(
@@ -136,9 +143,16 @@ def _note_call(p: CT_P, ref: NoteRef, repeated: set[int]) -> None:
         p.append(run)
 
 
-def fill_footnote(note: CT_Footnote, model: Note, repeated: set[int], editorial: str = "") -> None:
+def fill_footnote(
+    note: CT_Footnote,
+    model: Note,
+    repeated: set[int],
+    editorial: str = "",
+    hyphens: Hyphenator | None = None,
+) -> None:
     """The paragraphs of one note, the first opening with the note's number mark, the last
-    ending with `editorial` (the label that says the note is the editors')."""
+    ending with `editorial` (the label that says the note is the editors'); `hyphens` puts
+    the layout's soft hyphens into them."""
     for k, para in enumerate(model.paragraphs):
         p = checked(CT_P, el("p"))
         note.append(p)
@@ -151,26 +165,40 @@ def fill_footnote(note: CT_Footnote, model: Note, repeated: set[int], editorial:
         add_inlines(p, tuple(n for n in para.content if not isinstance(n, NoteRef)), repeated)
         if editorial and k == len(model.paragraphs) - 1:
             p.add_r().text = editorial
+        if hyphens is not None:
+            hyphens.paragraph(p, s.FOOTNOTE_TEXT)
 
 
 class BodyWriter:
     """Writes the statement's body into a python-docx document whose styles are in place."""
 
     def __init__(
-        self, doc: Document, statement: Statement, layout: Layout, lists: Lists, repeated: set[int]
+        self,
+        doc: Document,
+        statement: Statement,
+        layout: Layout,
+        lists: Lists,
+        repeated: set[int],
+        hyphens: Hyphenator | None = None,
     ) -> None:
         self.doc = doc
         self.st = statement
         self.layout = layout
         self.lists = lists
         self.repeated = repeated  # see `repeated_notes`
+        self.hyphens = hyphens  # soft hyphens in the text paragraphs, if the layout hyphenates
 
     def style(self, name: s.StyleName) -> ParagraphStyle:
         return checked(ParagraphStyle, s.by_id(self.doc, name))
 
-    def paragraph(self, name: s.StyleName, content: tuple[Inline, ...] = ()) -> CT_P:
+    def paragraph(
+        self, name: s.StyleName, content: tuple[Inline, ...] = (), label: str = ""
+    ) -> CT_P:
+        """A paragraph of style `name`; `label` is the number Word gives it ("1.")."""
         p = self.doc.add_paragraph(style=self.style(name))._p
         add_inlines(p, content, self.repeated)
+        if self.hyphens is not None and name in TEXT_STYLES and content:
+            self.hyphens.paragraph(p, name, label)
         return p
 
     def write(self) -> None:
@@ -201,7 +229,12 @@ class BodyWriter:
     def article(self, article: Article) -> None:
         for index, block in enumerate(article.blocks):
             if isinstance(block, Paragraph):
-                self.paragraph(s.ARTICLE if index == 0 else s.ARTICLE_CONT, block.content)
+                if index == 0:
+                    level_text = self.layout.get("docx.article_number")
+                    label = level_text.replace("%1", str(article.number))
+                    self.paragraph(s.ARTICLE, block.content, label)
+                else:
+                    self.paragraph(s.ARTICLE_CONT, block.content)
             else:
                 if index == 0:
                     self.paragraph(s.ARTICLE)  # the number alone, as the HTML edition prints it
@@ -230,20 +263,33 @@ class BodyWriter:
             paragraphs[-1].paragraph_format.keep_with_next = True
         cols = max(1, min(int(n("signatures.columns")), len(sigs)))
         rows = [sigs[i : i + cols] for i in range(0, len(sigs), cols)]
-        width_mm = n("page.width_mm") - n("page.margin_left_mm") - n("page.margin_right_mm")
+        text_mm = n("page.width_mm") - n("page.margin_left_mm") - n("page.margin_right_mm")
+        width = s.twips_mm(text_mm)
+        # The table spans the text width exactly: the style's right cell margin makes the
+        # gap between columns, and the last column, which has no gap after it, is that much
+        # narrower with no right margin, so every signature line is as long and the last
+        # ends at the right edge of the text.
+        column_gap = s.twips_mm(n("signatures.column_gap_mm"))
+        line = (width - (cols - 1) * column_gap) // cols
+        widths = [line + column_gap] * (cols - 1) + [width - (cols - 1) * (line + column_gap)]
         table = self.doc.add_table(rows=len(rows), cols=cols)
         table._tbl.tblStyle_val = s.SIG_TABLE.id  # what `table.style = …` sets, by id
         table.autofit = False
-        tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+        tbl_pr = table._tbl.tblPr
+        tbl_w = tbl_pr.find(qn("w:tblW"))
         tbl_w.set(qn("w:type"), "dxa")
-        tbl_w.set(qn("w:w"), str(s.twips_mm(width_mm)))
-        col_w = Mm(width_mm / cols)
-        for column in table.columns:
-            column.width = col_w
+        tbl_w.set(qn("w:w"), str(width))
+        put(checked(CT_TableProperties, tbl_pr), el("tblInd", w=0, type="dxa"))
+        for column, twips in zip(table.columns, widths, strict=True):
+            column.width = Twips(twips)
         for r, (row, group) in enumerate(zip(table.rows, rows, strict=True)):
             put(checked(CT_RowProperties, row._tr.get_or_add_trPr()), el("cantSplit"))
             for c, cell in enumerate(row.cells):
-                cell.width = col_w
+                cell.width = Twips(widths[c])
+                if c == cols - 1:
+                    margins = el("tcMar")
+                    margins.append(el("right", w=0, type="dxa"))
+                    put(checked(CT_CellProperties, cell._tc.get_or_add_tcPr()), margins)
                 # Titles of different lengths: the signature lines and names of a row still
                 # line up, as GOST's "on one level" asks.
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM

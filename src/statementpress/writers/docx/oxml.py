@@ -4,10 +4,11 @@ python-docx gives every WordprocessingML element it knows a custom lxml class wh
 children are declared with `ZeroOrOne`/`ZeroOrMore` and their schema successors, so that a
 child added later goes to its place (Word refuses a document whose children are out of
 order). This module declares, the same way, what this writer adds beyond that: `w:szCs` and
-`w:lang` in run properties, `w:pBdr` in paragraph properties, the settings it writes,
-document defaults, `w:cantSplit` rows, a table style's `w:tblPr`, and whole parts python-docx
-does not model: footnotes, complex fields, abstract numberings, the font table with embedded
-fonts. Importing the module registers the classes with python-docx's parser.
+`w:lang` in run properties, `w:pBdr` and `w:suppressAutoHyphens` in paragraph properties,
+the settings it writes, document defaults, `w:cantSplit` rows, a table's indent and a
+cell's margins, a table style's `w:tblPr`, and whole parts python-docx does not model:
+footnotes, complex fields, abstract numberings, the font table with embedded fonts.
+Importing the module registers the classes with python-docx's parser.
 
 python-docx does not keep its schema sequences (it deletes them once its children are
 declared), so the successors of the children declared here are written out from the
@@ -26,7 +27,7 @@ from docx.oxml.parser import OxmlElement, parse_xml, register_element_cls
 from docx.oxml.settings import CT_Settings
 from docx.oxml.simpletypes import ST_DecimalNumber, ST_String
 from docx.oxml.styles import CT_Style, CT_Styles
-from docx.oxml.table import CT_TrPr
+from docx.oxml.table import CT_TblPr, CT_TcPr, CT_TrPr
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.parfmt import CT_PPr
 from docx.oxml.text.run import CT_R
@@ -87,15 +88,39 @@ _PPR_TAIL += tags("rPr sectPr pPrChange")
 
 
 class CT_ParagraphProperties(CT_PPr):
-    """`w:pPr`, with the paragraph borders python-docx leaves out."""
+    """`w:pPr`, with the paragraph borders and hyphenation switch python-docx leaves out."""
 
     pBdr = ZeroOrOne("w:pBdr", successors=after(_PPR_TAIL, "pBdr"))
+    suppressAutoHyphens = ZeroOrOne(
+        "w:suppressAutoHyphens", successors=after(_PPR_TAIL, "suppressAutoHyphens")
+    )
 
 
 class CT_RowProperties(CT_TrPr):
     """`w:trPr`, with "do not split the row across pages"."""
 
     cantSplit = ZeroOrOne("w:cantSplit", successors=tags("trHeight tblHeader tblCellSpacing jc"))
+
+
+_TBLPR = tags("tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize")
+_TBLPR += tags("tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook")
+_TBLPR += tags("tblCaption tblDescription tblPrChange")
+
+
+class CT_TableProperties(CT_TblPr):
+    """`w:tblPr`, with the table's indent from the margin."""
+
+    tblInd = ZeroOrOne("w:tblInd", successors=after(_TBLPR, "tblInd"))
+
+
+_TCPR = tags("cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection")
+_TCPR += tags("tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange")
+
+
+class CT_CellProperties(CT_TcPr):
+    """`w:tcPr`, with a cell's own margins."""
+
+    tcMar = ZeroOrOne("w:tcMar", successors=after(_TCPR, "tcMar"))
 
 
 class CT_StyleDefinition(CT_Style):
@@ -172,6 +197,10 @@ class CT_DocumentSettings(CT_Settings):
     )
     defaultTabStop = ZeroOrOne("w:defaultTabStop", successors=after(_SETTINGS, "defaultTabStop"))
     autoHyphenation = ZeroOrOne("w:autoHyphenation", successors=after(_SETTINGS, "autoHyphenation"))
+    consecutiveHyphenLimit = ZeroOrOne(
+        "w:consecutiveHyphenLimit", successors=after(_SETTINGS, "consecutiveHyphenLimit")
+    )
+    hyphenationZone = ZeroOrOne("w:hyphenationZone", successors=after(_SETTINGS, "hyphenationZone"))
     characterSpacingControl = ZeroOrOne(
         "w:characterSpacingControl", successors=after(_SETTINGS, "characterSpacingControl")
     )
@@ -383,6 +412,8 @@ class CT_Font(BaseOxmlElement):
 register_element_cls("w:rPr", CT_RunProperties)
 register_element_cls("w:pPr", CT_ParagraphProperties)
 register_element_cls("w:trPr", CT_RowProperties)
+register_element_cls("w:tblPr", CT_TableProperties)
+register_element_cls("w:tcPr", CT_CellProperties)
 register_element_cls("w:style", CT_StyleDefinition)
 register_element_cls("w:styles", CT_StyleSheet)
 register_element_cls("w:docDefaults", CT_DocDefaults)

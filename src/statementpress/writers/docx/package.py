@@ -26,7 +26,7 @@ from docx.shared import Mm
 from docx.styles.style import ParagraphStyle
 from fontTools.ttLib import TTFont
 
-from statementpress import fonts, reproducible, zipout
+from statementpress import fonts, hyphenation, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
 from statementpress.labels import statement_labels
@@ -34,6 +34,7 @@ from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers.docx import body
 from statementpress.writers.docx import styles as s
+from statementpress.writers.docx.hyphens import Hyphenator
 from statementpress.writers.docx.oxml import (
     CT_AbstractNum,
     CT_DocumentSettings,
@@ -89,11 +90,15 @@ def build(statement: Statement, layout: Layout, face: fonts.FontFace) -> bytes:
     if fresh:
         _strip_template(doc)
         _page_setup(doc, layout)
+    # The layout's hyphens, as soft hyphens (hyphens.py); a reference document's styles and
+    # page may differ from the layout's, so there the word processor hyphenates itself.
+    hyphenate = bool(layout.get("text.hyphenate") and face.hyphenate)
+    hyphenator = Hyphenator(layout, face, lang) if hyphenate and fresh else None
     styles_part(doc, layout, face, lang, fresh)
     lists = numbering_part(doc, layout, statement, fresh)
-    settings_part(doc, layout, face, lang, fresh)
-    body.BodyWriter(doc, statement, layout, lists, repeated).write()
-    footnotes_part(doc, statement, repeated)
+    settings_part(doc, layout, lang, fresh, hyphenate, soft=hyphenator is not None)
+    body.BodyWriter(doc, statement, layout, lists, repeated, hyphenator).write()
+    footnotes_part(doc, statement, repeated, hyphenator)
     if fresh or not doc.element.body.sectPr.headerReference_lst:
         header_part(doc, layout)
     font_table_part(doc, face, embed=bool(layout.get("docx.embed_fonts")), fresh=fresh)
@@ -235,9 +240,15 @@ def numbering_part(doc: Document, layout: Layout, statement: Statement, fresh: b
 
 
 def settings_part(
-    doc: Document, layout: Layout, face: fonts.FontFace, lang: str, fresh: bool
+    doc: Document, layout: Layout, lang: str, fresh: bool, hyphenate: bool, soft: bool
 ) -> None:
-    """settings.xml: tab stop, compatibility, hyphenation, footnote separators, language."""
+    """settings.xml: tab stop, compatibility, hyphenation, footnote separators, language.
+
+    With `soft`, the text carries the layout's soft hyphens and automatic hyphenation stays
+    off; the policy's limits (hyphenated lines in a row, the zone) are written all the same,
+    for Word when an editor turns automatic hyphenation on, or when `hyphenate` without
+    `soft` leaves hyphenation to it.
+    """
     settings = checked(CT_DocumentSettings, doc.settings.element)
     if fresh:
         settings.clear()  # the template's rsids, docId and Mac compatibility flags
@@ -258,8 +269,11 @@ def settings_part(
         put(settings, el("listSeparator", val=";"))
     if layout.get("docx.embed_fonts"):
         put(settings, el("embedTrueTypeFonts"))
-    hyphenate = layout.get("text.hyphenate") and face.hyphenate
-    put(settings, el("autoHyphenation", val="true" if hyphenate else "false"))
+    put(settings, el("autoHyphenation", val="true" if hyphenate and not soft else "false"))
+    if hyphenate:
+        policy = hyphenation.policy(layout, lang)
+        put(settings, el("consecutiveHyphenLimit", val=policy.max_consecutive))
+        put(settings, el("hyphenationZone", val=s.twips_mm(policy.zone_mm)))
     footnote_pr = el("footnotePr")
     footnote_pr.append(el("footnote", id=-1))
     footnote_pr.append(el("footnote", id=0))
@@ -267,14 +281,16 @@ def settings_part(
     put(settings, el("themeFontLang", val=lang))
 
 
-def footnotes_part(doc: Document, statement: Statement, repeated: set[int]) -> None:
+def footnotes_part(
+    doc: Document, statement: Statement, repeated: set[int], hyphens: Hyphenator | None
+) -> None:
     """footnotes.xml: the separators, then one footnote per note, by number."""
     root = CT_Footnotes.new()
     # Word lays the notes out page by page, so no heading can stand above them: each note
     # ends with the editorial mark ("— Прим. ред."), as editors' notes do in print.
     mark = statement_labels(statement.meta)["editorial_mark"]
     for note in statement.notes:
-        body.fill_footnote(root.add_note(note.number), note, repeated, mark)
+        body.fill_footnote(root.add_note(note.number), note, repeated, mark, hyphens)
     _unrelate(doc, RT.FOOTNOTES)
     part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, doc.part.package)
     doc.part.relate_to(part, RT.FOOTNOTES)

@@ -131,6 +131,8 @@ class ParagraphStyleDef:
     after_pt: float | None = None
     line: LineSpacing | None = None
     keep_next: bool | None = None
+    # False: never hyphenated (w:suppressAutoHyphens), whatever the document's setting.
+    hyphenate: bool | None = None
     rule_below: BottomRule | None = None
     next_style: StyleName | None = None  # after Enter; the style itself if None
 
@@ -167,10 +169,20 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
     align = _ALIGN[layout.get("text.align")]
     centre = WD_ALIGN_PARAGRAPH.CENTER
     notes = n("notes.size_pt")
-    heading = ParagraphStyleDef(KIND, 1, n("title.size_pt"), align=centre, keep_next=True)
+    # Headings, the title block and the signatory block are never hyphenated (layouts'
+    # hyphenation policy): a title reads as a whole, and "Респуб-/лики" under a signature is
+    # not how an official document writes a state's name.
+    heading = ParagraphStyleDef(
+        KIND, 1, n("title.size_pt"), align=centre, keep_next=True, hyphenate=False
+    )
     text = ParagraphStyleDef(PREAMBLE, 5, size, align=align, first_line_mm=indent)
     signatory = ParagraphStyleDef(
-        SIG_TITLE, 10, n("signatures.title_size_pt"), align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True
+        SIG_TITLE,
+        10,
+        n("signatures.title_size_pt"),
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        keep_next=True,
+        hyphenate=False,
     )
     rule = BottomRule(
         max(2, round(n("signatures.line_thickness_pt") * 8)), colour(layout.get("colours.rule"))
@@ -184,6 +196,7 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
             priority=3,
             size_pt=size,
             italic=layout.get("title.subtitle_italic"),
+            before_pt=n("title.space_after_pt"),  # as the PDF's subtitle
         ),
         ParagraphStyleDef(
             DATELINE,
@@ -192,6 +205,7 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
             align=centre,
             before_pt=n("title.dateline_space_pt"),
             after_pt=n("title.space_after_pt"),
+            hyphenate=False,
         ),
         text,
         replace(text, name=ARTICLE_CONT, priority=7),  # before the article, which names it
@@ -233,7 +247,13 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
         ),
         CharacterStyleDef(FOOTNOTE_REF, 99, gallery=False, superscript=True),
         ParagraphStyleDef(
-            HEADER, 99, n("page.number_size_pt"), builtin=True, gallery=False, align=centre
+            HEADER,
+            99,
+            n("page.number_size_pt"),
+            builtin=True,
+            gallery=False,
+            align=centre,
+            hyphenate=False,
         ),
         CharacterStyleDef(EMPHASIS, 20, gallery=True, italic=True),
         CharacterStyleDef(STRONG, 22, gallery=True, bold=True),
@@ -295,6 +315,8 @@ def add_style(doc: Document, d: StyleDef) -> None:
         set_line(ppr, d.line)
     if d.keep_next is not None:
         pf.keep_with_next = d.keep_next
+    if d.hyphenate is False:
+        put(ppr, el("suppressAutoHyphens"))
     if d.rule_below is not None:
         border = el("pBdr")
         border.append(
