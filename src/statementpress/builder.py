@@ -87,6 +87,19 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                     f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
                 )
             )
+        for st in group:
+            said = st.meta.translation
+            if marked and said and said.of.lower() != marked[0].meta.lang.lower():
+                problems.append(
+                    Diagnostic(
+                        st.source.path,
+                        _key_line(st, "translation"),
+                        1,
+                        f"'translation' says the authoritative text is in {said.of!r}, but "
+                        f"{marked[0].source.path}, the authoritative version of "
+                        f"{statement_id!r}, is in {marked[0].meta.lang!r}; make them agree",
+                    )
+                )
         counts = {(len(st.articles), len(st.signatories)) for st in group}
         if len(counts) > 1:
             log.warning(

@@ -216,6 +216,8 @@ def statement_text(statement: Statement) -> str:
 
     m = statement.meta
     parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
+    if m.translation and m.translation.note:
+        parts.append(m.translation.note)
     paragraphs = list(statement.text_paragraphs())
     paragraphs.extend(p for note in statement.notes for p in note.paragraphs)
     parts.extend(plain_text(p) for p in paragraphs)

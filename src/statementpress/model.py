@@ -114,6 +114,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a language version that is not authoritative says of itself: the language of the
+    authoritative text (`of`, a BCP 47 tag) and an optional note the editions print."""
+
+    of: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Meta:
     """The statement's metadata from the front matter."""
 
@@ -127,6 +136,8 @@ class Meta:
     layout: str = "official"
     # Marks the language version that prevails among translations of one statement.
     authoritative: bool = False
+    # Set on a translation: every edition of it names the authoritative text.
+    translation: Translation | None = None
 
     @property
     def title_text(self) -> str:

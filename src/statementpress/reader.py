@@ -32,12 +32,14 @@ from statementpress.model import (
     SubItem,
     SubList,
     Text,
+    Translation,
 )
 
 REQUIRED_KEYS = ("id", "lang", "title", "date", "signatories")
-OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative")
+OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative", "translation")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SIGNATORY_KEYS = ("name", "title", "party")
+TRANSLATION_KEYS = ("of", "note")
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 # BCP 47 in its common shape: language, then script / region / variant subtags.
@@ -225,6 +227,10 @@ class _Reader:
             meta_values["layout"] = fields.layout_name(values["layout"])
         if "authoritative" in values:
             meta_values["authoritative"] = fields.boolean(values["authoritative"], "authoritative")
+        if "translation" in values:
+            meta_values["translation"] = fields.translation(
+                values["translation"], meta_values.get("authoritative"), meta_values.get("lang")
+            )
         signatories = fields.signatories(values["signatories"]) if "signatories" in values else ()
 
         if any(meta_values.get(k) is None for k in ("id", "lang", "title", "date")):
@@ -324,17 +330,54 @@ class _Fields:
         )
         return None
 
-    def language(self, node: Any) -> str | None:
-        raw = self.text(node, "lang")
+    def language(self, node: Any, key: str = "lang") -> str | None:
+        raw = self.text(node, key)
         if raw is None:
             return None
         if not LANG_RE.fullmatch(raw):
             self.at(
                 node,
-                f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
+                f"invalid {key} {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
             )
             return None
         return raw
+
+    def translation(
+        self, node: Any, authoritative: bool | None, lang: str | None
+    ) -> Translation | None:
+        """The `translation` table: `of` (the authoritative text's language), `note`."""
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode):
+            self.at(
+                node,
+                "'translation' must be a table with 'of' (the language of the authoritative "
+                "text, e.g. 'of: ru') and optionally 'note' (a line the editions print)",
+            )
+            return None
+        values = self.mapping(node, TRANSLATION_KEYS, "translation key")
+        if "of" not in values:
+            self.at(node, "'translation' is missing 'of', the language of the authoritative text")
+            return None
+        of = self.language(values["of"], "of")
+        note = self.text(values["note"], "note") if "note" in values else None
+        if of is None or ("note" in values and note is None):
+            return None
+        if authoritative:
+            self.at(
+                node,
+                "an authoritative version is not a translation; remove 'translation' "
+                "or say 'authoritative: false'",
+            )
+            return None
+        if lang is not None and of.lower() == lang.lower():
+            self.at(
+                values["of"],
+                f"'of' names this source's own language {of!r}; name the "
+                "language of the authoritative text",
+            )
+            return None
+        return Translation(of=of, note=note)
 
     def date(self, node: Any) -> datetime.date | None:
         raw = self.scalar(node, "date", "a date")

@@ -264,6 +264,8 @@ def apply(statement: Statement) -> Statement:
         kind=t(m.kind),
         subtitle=t(m.subtitle),
         place=t(m.place),
+        translation=m.translation
+        and dataclasses.replace(m.translation, note=t(m.translation.note)),
     )
     return dataclasses.replace(
         statement,

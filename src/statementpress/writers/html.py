@@ -7,7 +7,7 @@ from pathlib import Path
 
 from statementpress import __version__
 from statementpress.dates import format_date
-from statementpress.labels import labels
+from statementpress.labels import labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import Edition, human_size
@@ -36,6 +36,7 @@ def render(
         mode=mode,
         labels=labels(statement.meta.lang),
         date_text=format_date(statement.meta.date, statement.meta.lang),
+        notice=translation_notice(statement.meta),
         generator=GENERATOR,
         stylesheets=list(stylesheets),
         editions=None if editions is None else list(editions),
