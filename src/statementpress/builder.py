@@ -8,12 +8,21 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts
+from statementpress import fonts, parallel
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
 from statementpress.model import Statement, primary_language
 from statementpress.reader import load
-from statementpress.writers import WRITERS, Edition, PageWriter, Writer, edition_name
+from statementpress.writers import (
+    GROUP_WRITERS,
+    PARALLEL,
+    WRITERS,
+    Edition,
+    GroupWriter,
+    PageWriter,
+    Writer,
+    edition_name,
+)
 
 log = logging.getLogger("statementpress")
 
@@ -100,17 +109,6 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                         f"{statement_id!r}, is in {marked[0].meta.lang!r}; make them agree",
                     )
                 )
-        counts = {(len(st.articles), len(st.signatories)) for st in group}
-        if len(counts) > 1:
-            log.warning(
-                "translations of %r differ in their number of articles or signatories: %s",
-                statement_id,
-                ", ".join(
-                    f"{st.meta.lang}: {len(st.articles)} articles, "
-                    f"{len(st.signatories)} signatories"
-                    for st in group
-                ),
-            )
     if problems:
         raise SourceError(problems)
 
@@ -131,16 +129,47 @@ def prepare(statement: Statement) -> Statement:
 
 
 def resolve_formats(formats: Iterable[str] = ()) -> list[str]:
-    """Format names in build order; "all" (or nothing) means every registered format."""
+    """Format names in build order; "all" (or nothing) means every registered format, group
+    writers included; "parallel" means every group writer (the parallel editions)."""
     wanted = set(formats) or {"all"}
-    unknown = wanted - set(WRITERS) - {"all"}
+    every = [*WRITERS, *GROUP_WRITERS]
+    unknown = wanted - set(every) - {"all", PARALLEL}
     if unknown:
         raise BuildError(
-            f"unknown format {sorted(unknown)[0]!r}; valid formats: {', '.join(WRITERS)}, all"
+            f"unknown format {sorted(unknown)[0]!r}; valid formats: {', '.join(every)}, "
+            f"{PARALLEL}, all"
         )
     if "all" in wanted:
-        return list(WRITERS)
-    return [name for name in WRITERS if name in wanted]
+        return every
+    if PARALLEL in wanted:
+        wanted |= set(GROUP_WRITERS)
+    return [name for name in every if name in wanted]
+
+
+def check_groups(
+    pairs: Sequence[tuple[Statement, layouts.Layout]], formats: Iterable[str] | None = None
+) -> list[parallel.Group]:
+    """The groups of language versions among `pairs`, after running the check of each group
+    writer among `formats` (None: every group writer, as `statementpress check` does).
+
+    Every problem of every group is raised at once, as one SourceError, before anything is
+    written. With no group writer among `formats`, versions that could not be aligned are
+    only a warning: they are still printed one by one.
+    """
+    found = parallel.groups(pairs)
+    chosen = [
+        name for name in (GROUP_WRITERS if formats is None else formats) if name in GROUP_WRITERS
+    ]
+    problems: set[Diagnostic] = set()
+    for group in found:
+        if not chosen:
+            for problem in parallel.check(group.statements):
+                log.warning("%s", str(problem).replace(": error: ", ": ", 1))
+        for name in chosen:
+            problems.update(GROUP_WRITERS[name].check(group.statements, group.layouts))
+    if problems:
+        raise SourceError(list(problems))
+    return found
 
 
 def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
@@ -245,6 +274,8 @@ def build(
     """
     names = resolve_formats(formats)
     pairs = prepare_all(sources, layout)
+    together = [name for name in names if name in GROUP_WRITERS]
+    groups = check_groups(pairs, together)
     written: list[Path] = []
 
     def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
@@ -261,17 +292,36 @@ def build(
             on_written(dest)
         return dest
 
-    # Two steps, whatever the order of the registry: first every edition that links no
-    # other, format by format; then the pages, each given the editions of its statement
-    # (translations included) that the first step wrote.
-    pages = [name for name in names if isinstance(WRITERS[name], PageWriter)]
+    def write_group(writer: GroupWriter, group: parallel.Group) -> Path:
+        dest = Path(out) / group.id / parallel.edition_name(group.statements, writer.extension)
+        log.debug("writing %s", dest)
+        try:
+            write_atomically(lambda tmp: writer.write(group.statements, group.layouts, tmp), dest)
+        except OSError as exc:
+            raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
+        written.append(dest)
+        if on_written:
+            on_written(dest)
+        return dest
+
+    # Three steps, whatever the order of the registry: first every edition that links no
+    # other, format by format; then the group writers' editions (the parallel editions) of
+    # each group; then the pages, each given the editions of its statement (translations and
+    # parallel editions included) that the first two steps wrote.
+    pages = [name for name in names if isinstance(WRITERS.get(name), PageWriter)]
     editions: dict[str, list[Edition]] = {}
     for fmt in names:
-        if fmt in pages:
+        if fmt in pages or fmt in GROUP_WRITERS:
             continue
         for st, chosen in pairs:
             dest = write(WRITERS[fmt], st, chosen)
             editions.setdefault(st.meta.id, []).append(Edition(dest, WRITERS[fmt], st.meta.lang))
+    for fmt in together:
+        for group in groups:
+            dest = write_group(GROUP_WRITERS[fmt], group)
+            editions.setdefault(group.id, []).append(
+                Edition(dest, GROUP_WRITERS[fmt], group.langs[0], group.langs)
+            )
     for fmt in pages:
         for st, chosen in pairs:
             write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from statementpress.writers import WRITERS, human_size
+from statementpress.writers import GROUP_WRITERS, PARALLEL, WRITERS, human_size
 
-FORMAT_NAMES = (*WRITERS, "all")
+FORMAT_NAMES = (*WRITERS, *GROUP_WRITERS, PARALLEL, "all")
 
 
 def _version() -> str:
@@ -89,7 +89,9 @@ def cli() -> None:
     "formats",
     multiple=True,
     type=click.Choice(FORMAT_NAMES),
-    help="Edition to build; repeat for several. Default: all.",
+    help="Edition to build; repeat for several. 'parallel' is the parallel editions of "
+    "statements with several language versions (parallel-pdf, parallel-docx, parallel-html). "
+    "Default: all.",
 )
 @click.option(
     "-l",
@@ -112,7 +114,8 @@ def build(
     """Build editions of SOURCES (default: source/*.md).
 
     Every source is validated first; if any has a problem, nothing is written.
-    Editions go to OUT/<id>/<id>.<lang>.<ext>, each written atomically.
+    Editions go to OUT/<id>/<id>.<lang>.<ext>, each written atomically; sources sharing an
+    id also get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext>.
 
     \b
     Examples:
@@ -144,16 +147,19 @@ def check(sources: tuple[str, ...], layout: str | None) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
     Runs every check a build runs before writing (the source, its layout, the glyphs of the
-    layout's face). Each problem is printed as 'path:line:col: error: message'; the exit
+    layout's face, and whether language versions line up for the parallel editions). Each
+    problem is printed as 'path:line:col: error: message'; the exit
     code is 1 if there is any.
 
     \b
     Example:
       statementpress check source/ca-china-fm-2020-07-16.md
     """
-    from statementpress.builder import prepare_all
+    from statementpress.builder import check_groups, prepare_all
 
-    statements = [st for st, _ in prepare_all(sources, layout)]
+    pairs = prepare_all(sources, layout)
+    check_groups(pairs)
+    statements = [st for st, _ in pairs]
     if not click.get_current_context().meta["quiet"]:
         for st in statements:
             click.echo(

@@ -43,10 +43,12 @@ def render(
     )
 
 
-def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
+def _links(editions: Sequence[Edition], lang: str) -> list[dict[str, str]]:
     """Links to the given editions of the statement (other formats and languages), in order.
 
-    Each label names its language when there is more than one. The builder gives only the
+    Each label names its language when there is more than one; a parallel edition's names
+    its languages in column order ("PDF (ru + en, parallel text)", in the words of the
+    page's language `lang`) and its link has no `hreflang`. The builder gives only the
     editions of the same build, so the page depends on the build alone, not on what an
     earlier build left in the folder.
     """
@@ -54,15 +56,18 @@ def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
         {
             "href": e.path.name,
             "label": e.writer.label,
-            "lang": e.lang,
+            "lang": "" if len(e.langs) > 1 else e.lang,
             "media_type": e.writer.media_type,
             "size": human_size(e.path.stat().st_size),
         }
         for e in editions
     ]
-    if len({e["lang"] for e in found}) > 1:
-        for e in found:
-            e["label"] = f"{e['label']} ({e['lang']})"
+    if len({e.lang for e in editions}) > 1:
+        for link, e in zip(found, editions, strict=True):
+            link["label"] = f"{link['label']} ({e.lang})"
+    for link, e in zip(found, editions, strict=True):
+        if len(e.langs) > 1:
+            link["label"] = f"{e.writer.label} ({' + '.join(e.langs)}, {labels(lang)['parallel']})"
     return found
 
 
@@ -82,7 +87,7 @@ def write(
         layout,
         mode="html",
         stylesheets=[{"text": css}],
-        editions=_links(editions),
+        editions=_links(editions, statement.meta.lang),
     )
     dest.write_text(page, encoding="utf-8")
     return dest
