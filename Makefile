@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test setup benchmark clean
+.PHONY: build test lint setup benchmark clean
 
 # System packages first: creating the venv may itself need one (python3-venv).
 build:
@@ -12,10 +12,18 @@ build:
 	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/statementpress build
 
+# The whole suite, after the same lint a commit gets (see lint).
 test:
 	scripts/system-deps.sh test
 	$(MAKE) --no-print-directory $(STAMP)
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
+
+# ruff (lint and format) and mypy, with the versions pinned in pyproject's test extra.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 benchmark:
 	scripts/system-deps.sh build
@@ -31,7 +39,7 @@ $(STAMP): pyproject.toml
 	  { echo "statementpress needs Python 3.11 or newer: run make with PYTHON=python3.11 (or newer)" >&2; exit 1; }
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,sign]'
 	touch $(STAMP)
 
 clean:

@@ -23,6 +23,8 @@ if [ "$want" = test ]; then
     have_cmd soffice || missing+=(libreoffice-writer-nogui)
     have_cmd pdftotext || missing+=(poppler-utils)
     have_cmd qpdf || missing+=(qpdf)
+    # zbarimg decodes the QR-code requisite in the tests.
+    have_cmd zbarimg || missing+=(zbar-tools)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

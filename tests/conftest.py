@@ -79,3 +79,14 @@ def official_pdf(statement, tmp_path_factory):
 
     dest = tmp_path_factory.mktemp("pdf") / "official.pdf"
     return pdf.write(statement, layout.load("official"), dest)
+
+
+# Tests that render the DOCX through LibreOffice (the `rendered` fixture) take seconds each:
+# they are `slow`, like the EPUBCheck runs, so that `pytest -m "not slow"` is a quick loop.
+SLOW_FIXTURES = {"rendered"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -9,12 +9,15 @@ import pytest
 from conftest import MINIMAL, SOURCE
 from statementpress.builder import build, resolve_formats, write_atomically
 from statementpress.errors import BuildError, SourceError
-from statementpress.writers import WRITERS, Writer
+from statementpress.writers import GROUP_WRITERS, WRITERS, Writer
 
 
 def test_resolve_formats_order_and_all():
     assert resolve_formats(["html"]) == ["html"]
-    assert resolve_formats([]) == resolve_formats(["all"]) == list(WRITERS)
+    assert resolve_formats([]) == resolve_formats(["all"]) == [*WRITERS, *GROUP_WRITERS]
+    # "parallel" is every group writer (the parallel editions), after the per-statement ones.
+    assert resolve_formats(["parallel", "pdf"]) == ["pdf", *GROUP_WRITERS]
+    assert resolve_formats(["parallel-pdf"]) == ["parallel-pdf"]
     with pytest.raises(BuildError, match="valid formats"):
         resolve_formats(["rtf"])
 
@@ -95,3 +98,14 @@ def test_errors_of_several_files_reported_together(write_source, tmp_path):
     with pytest.raises(SourceError) as info:
         build([a, b], ["html"], out=tmp_path / "out")
     assert {d.path for d in info.value.diagnostics} == {str(a), str(b)}
+
+
+def test_one_language_written_two_ways_is_one_language(write_source, tmp_path):
+    a = write_source(MINIMAL, name="a.md")
+    b = write_source(MINIMAL.replace("lang: ru", "lang: RU"), name="b.md")
+    with pytest.raises(SourceError) as info:
+        build([a, b], ["html"], out=tmp_path / "out")
+    assert str(info.value.format_message()) == (
+        f"{b}:3:1: error: {a} is already the 'ru' version of 'test-statement'; give this "
+        "source another id, or the lang of its language"
+    )

@@ -72,6 +72,7 @@ def test_the_page_differs_by_the_added_line_alone(editions):
     assert page.replace(ADDED, "") == official
 
 
+@pytest.mark.slow
 def test_the_epub_differs_by_the_added_line_alone(editions):
     derived, official = editions["registered"][".epub"], editions["official"][".epub"]
     with zipfile.ZipFile(derived) as a, zipfile.ZipFile(official) as b:

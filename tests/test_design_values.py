@@ -71,6 +71,7 @@ def test_pdf_draws_signatory_names_in_the_bold_face(reader_of_official, statemen
             fonts_of.setdefault(text.strip(), set()).add(str(font.get("/BaseFont")))
 
     reader_of_official.pages[-1].extract_text(visitor_text=visit)
+    assert statement.signatories, "nothing to check: statement.signatories is empty"
     for signatory in statement.signatories:
         drawn = {f for text, fs in fonts_of.items() if signatory.name in text for f in fs}
         assert drawn and all(f.endswith("PT-Serif-Bold") for f in drawn), (signatory.name, drawn)

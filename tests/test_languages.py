@@ -8,6 +8,7 @@ from lxml import html
 from conftest import MINIMAL, ROOT
 from statementpress.builder import build
 from statementpress.errors import SourceError
+from statementpress.writers import GROUP_WRITERS
 
 FIXTURES = ROOT / "tests" / "fixtures"
 EN = FIXTURES / "harbour-accord-2031.en.md"
@@ -120,6 +121,7 @@ def test_russian_pdf_lines_keep_short_words_and_initials(official_pdf, statement
     lines = pdf_lines(official_pdf)
     assert len(lines) > 50
     names = {s.name for s in statement.signatories}  # "Ван И" is a name, not a preposition
+    assert lines, "nothing to check: lines is empty"
     for line in lines:
         if line in names:
             continue
@@ -155,9 +157,12 @@ def test_fixtures_build_into_every_format(fixture_editions):
         for lang in ("en", "zh")
         for ext in ("pdf", "docx", "epub", "html")
     }
+    # The two versions also make the parallel editions (English, authoritative, first).
+    expected |= {f"harbour-accord-2031.en-zh.{w.extension}" for w in GROUP_WRITERS.values()}
     assert set(fixture_editions) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_fixture_epubs_pass_epubcheck(fixture_editions, lang):
     epubcheck(fixture_editions[f"harbour-accord-2031.{lang}.epub"])
@@ -173,6 +178,7 @@ def test_fixture_pdfs_embed_only_the_layout_face(fixture_editions, lang, family)
     ).stdout
     rows = [line.split() for line in listing.splitlines()[2:]]
     assert rows
+    assert rows, "nothing to check: rows is empty"
     for row in rows:
         assert row[0].split("+", 1)[1].startswith(family), listing
         assert row[-5:-2] == ["yes", "yes", "yes"], listing  # embedded, subset, ToUnicode
@@ -184,9 +190,12 @@ def test_chinese_pdf_draws_every_character(fixture_editions):
     source = "".join(plain_text(p) for a in statement.articles for p in a.paragraphs)
     extracted = "".join(pdf_lines(fixture_editions["harbour-accord-2031.zh.pdf"]))
     cjk = [ch for ch in source if "\u4e00" <= ch <= "\u9fff"]
+    assert len(cjk) > 50, "the fixture should have Chinese text to compare"
     position = 0
-    for ch in cjk:
-        position = extracted.index(ch, position) + 1
+    for index, ch in enumerate(cjk):
+        found = extracted.find(ch, position)
+        assert found >= 0, f"CJK character {index} {ch!r} not found in order in the PDF text"
+        position = found + 1
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -266,6 +275,7 @@ def test_epub_font_face_format_matches_the_embedded_file(fixture_editions, lang,
         css = zf.read("EPUB/css/epub.css").decode()
         sources = re.findall(r'url\("\.\./([^"]+)"\) format\("(\w+)"\)', css)
         assert sources and {fmt for _, fmt in sources} == {expected}
+        assert sources, "nothing to check: sources is empty"
         for href, _ in sources:
             font = TTFont(io.BytesIO(zf.read(f"EPUB/{href}")))
             # CFF outlines (the Chinese .otf) are OpenType; glyf outlines are TrueType.

@@ -59,7 +59,8 @@ def write_layout(tmp_path, monkeypatch, toml: str, name: str = "x"):
         ('[text]\nsize_pt = "14pt"', "'text.size_pt' must be a number like 14, not '14pt'"),
         (
             '[signatures]\ncolumns = "three"',
-            "'signatures.columns' must be a number like 3, not 'three'",
+            # The schema knows the two choices, so it names them rather than "a number".
+            "'signatures.columns' must be 2 or 3, not 'three'",
         ),
         (
             '[title]\nkind_uppercase = "no"',

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import MINIMAL, SOURCE
 from statementpress.errors import SourceError
-from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text
+from statementpress.model import Emphasis, NoteRef, Paragraph, SubList, Text, plain_text
 from statementpress.reader import load, parse
 
 
@@ -151,10 +151,11 @@ CASES = [
         "unknown signatory key 'partty'",
     ),
     (
-        "unknown layout",
-        lambda t: t.replace("lang: ru", "lang: ru\nlayout: fancy"),
+        # The reader checks the name's shape; the builder resolves it (test_layout_lookup).
+        "invalid layout name",
+        lambda t: t.replace("lang: ru", "lang: ru\nlayout: ../fancy"),
         "layout:",
-        "unknown layout 'fancy'",
+        "invalid layout name '../fancy'",
     ),
     ("empty body", lambda t: t.split("\nПреамбула")[0] + "\n", "---\n\n", "the body is empty"),
     (
@@ -395,4 +396,29 @@ def test_duplicate_definition_column_is_one_based(write_source):
 
 @pytest.mark.parametrize("ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u200e"])
 def test_format_characters_real_text_needs_are_allowed(write_source, ch):
-    load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))
+    st = load(write_source(MINIMAL.replace("Первая статья", f"Пер{ch}вая статья")))
+    assert ch in plain_text(st.articles[0].paragraphs[0])
+
+
+@pytest.mark.parametrize(
+    "written, canonical",
+    [("ru", "ru"), ("RU", "ru"), ("zh-hans", "zh-Hans"), ("EN-gb", "en-GB"), ("iw", "he")],
+)
+def test_language_tags_are_written_in_their_canonical_form(write_source, written, canonical):
+    st = load(write_source(MINIMAL.replace("lang: ru", f"lang: {written}")))
+    assert st.meta.lang == canonical
+
+
+@pytest.mark.parametrize("tag", ["ru_RU", "ru-", "xx", "12x", "ru-RU-"])
+def test_invalid_language_tags_are_located(write_source, tag):
+    path = write_source(MINIMAL.replace("lang: ru", f"lang: '{tag}'"))
+    (line,) = errors_of(path)
+    assert line.startswith(f"{path}:3:7: error: invalid lang {tag!r}: use a BCP 47 language tag")
+
+
+def test_inline_annotation_is_a_located_error(write_source):
+    text = MINIMAL.replace("Первая статья.", "Первая статья^[сноска].")
+    path = write_source(text)
+    (line,) = errors_of(path)
+    where = f"{line_of(text, '^[')}:{len('1. Первая статья') + 1}"
+    assert line.startswith(f"{path}:{where}: error: inline annotations (^[…]) are not part")

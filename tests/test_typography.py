@@ -70,6 +70,7 @@ def test_pass_changes_only_spaces_and_dashes(statement):
 
 def test_canonical_statement_has_no_breakable_short_words(statement):
     short = "|".join(typography.RU_SHORT_WORDS)
+    assert statement.articles, "nothing to check: statement.articles is empty"
     for article in statement.articles:
         for p in article.paragraphs:
             text = plain_text(p)

@@ -11,7 +11,7 @@ from typing import Any
 from statementpress import fonts, parallel
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
-from statementpress.model import Statement, primary_language
+from statementpress.model import Pos, Statement, primary_language
 from statementpress.reader import load
 from statementpress.writers import (
     GROUP_WRITERS,
@@ -60,10 +60,10 @@ def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
     return statements
 
 
-def _key_line(statement: Statement, key: str) -> int:
-    """The 1-based line of a front matter key in the statement's source (1 if not there)."""
-    lines = statement.source.data.decode("utf-8", errors="replace").split("\n")
-    return next((i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+def _key_pos(statement: Statement, key: str) -> Pos:
+    """Where a front matter key of the statement was written (1:1 if it was not)."""
+    where = statement.meta.positions.get(key)
+    return where.key if where else Pos(1, 1)
 
 
 def _check_translations(statements: Sequence[Statement]) -> None:
@@ -77,8 +77,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                 problems.append(
                     Diagnostic(
                         st.source.path,
-                        _key_line(st, "lang"),
-                        1,
+                        *_key_pos(st, "lang").key,
                         f"{other.source.path} is already the {st.meta.lang!r} version of "
                         f"{st.meta.id!r}; give this source another id, or the lang of its language",
                     )
@@ -90,8 +89,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
             problems.append(
                 Diagnostic(
                     st.source.path,
-                    _key_line(st, "authoritative"),
-                    1,
+                    *_key_pos(st, "authoritative").key,
                     f"{marked[0].source.path} already marks its language version of "
                     f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
                 )
@@ -102,8 +100,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                 problems.append(
                     Diagnostic(
                         st.source.path,
-                        _key_line(st, "translation"),
-                        1,
+                        *_key_pos(st, "translation").key,
                         f"'translation' says the authoritative text is in {said.of!r}, but "
                         f"{marked[0].source.path}, the authoritative version of "
                         f"{statement_id!r}, is in {marked[0].meta.lang!r}; make them agree",
@@ -120,8 +117,8 @@ def prepare(statement: Statement) -> Statement:
 
     if not has_national_style(statement.meta.lang):
         log.warning(
-            "%s: dates in %r are printed in ISO 8601 form (its national date style "
-            "is not implemented)",
+            "%s: dates in %r are printed in ISO 8601 form (CLDR has no date style "
+            "for this language)",
             statement.source.path,
             statement.meta.lang,
         )
@@ -188,14 +185,19 @@ def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
     return dest
 
 
-def _locate(statement: Statement, ch: str) -> tuple[int, int] | None:
-    """1-based line and column of the first `ch` in the statement's source file, if there."""
-    text = statement.source.data.decode("utf-8", errors="replace")
-    index = text.find(ch)
-    if index < 0:
-        return None
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+def _first_places(statement: Statement, chars: Iterable[str]) -> dict[str, Pos]:
+    """Where each of `chars` that the statement's text holds was first written, from the
+    positions in the model (a typeset space or dash stands where the one it replaced was)."""
+    wanted = set(chars)
+    found: dict[str, Pos] = {}
+    for text, pos in statement.strings():
+        if pos is None:
+            continue
+        for ch in wanted.intersection(text):
+            here = pos.at(text.index(ch))
+            if ch not in found or here.key < found[ch].key:
+                found[ch] = here
+    return found
 
 
 def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnostic]:
@@ -206,20 +208,24 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
         face, fonts.statement_text(statement) + fonts.layout_glyphs(chosen, face)
     )
     found: list[Diagnostic] = []
-    rest: list[tuple[str, tuple[int, int]]] = []
+    rest: list[tuple[str, Pos]] = []
     lang = statement.meta.lang
     key = f"[fonts.{primary_language(lang)}]"
+    places = _first_places(statement, missing)
     for ch in missing:
-        where = _locate(statement, ch)
+        where = places.get(ch)
         if where is None:
-            fonts.check_coverage(face, statement, extra=ch)  # raises, naming the layout key
+            # Not in the text: the layout adds it (a list marker, its hyphen). This raises,
+            # naming the layout key.
+            fonts.check_coverage(face, statement, extra=ch)
+            continue
         if len(found) == MAX_GLYPH_PROBLEMS:
             rest.append((ch, where))
             continue
         found.append(
             Diagnostic(
                 statement.source.path,
-                *where,
+                *where.key,
                 f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
                 f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
                 f"that covers this {lang!r} text in {key} of layout.toml",
@@ -230,7 +236,7 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
         found.append(
             Diagnostic(
                 statement.source.path,
-                *where,
+                *where.key,
                 f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
                 f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
             )
@@ -239,20 +245,42 @@ def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnost
 
 
 def prepare_all(
-    sources: Sequence[str | Path] = (), layout: str | None = None
+    sources: Sequence[str | Path] = (),
+    layout: str | None = None,
+    layout_dirs: Sequence[str | Path] = (),
 ) -> list[tuple[Statement, layouts.Layout]]:
     """Everything a build checks before it writes: every source read, validated and typeset,
-    its layout loaded, and every character it prints present in the layout's face."""
+    its layout loaded, and every character it prints present in the layout's face.
+
+    `layout_dirs` are searched for layouts before the project's and the built-in ones; a
+    layout a source names that none of them has is an error at the source's `layout:` line.
+    """
     statements = [prepare(st) for st in load_all(sources)]
-    cache: dict[str, layouts.Layout] = {}
+    cache: dict[str, layouts.Layout | None] = {}
     problems: list[Diagnostic] = []
     pairs = []
     for st in statements:
         name = layout or st.meta.layout
         if name not in cache:
-            cache[name] = layouts.load(name)
-        problems.extend(_check_glyphs(st, cache[name]))
-        pairs.append((st, cache[name]))
+            try:
+                cache[name] = layouts.load(name, layout_dirs)
+            except layouts.UnknownLayoutError:
+                if layout is not None:
+                    raise
+                cache[name] = None
+        chosen = cache[name]
+        if chosen is None:
+            problems.append(
+                Diagnostic(
+                    st.source.path,
+                    *_key_pos(st, "layout").key,
+                    f"unknown layout {name!r}; available layouts: "
+                    f"{', '.join(layouts.available(layout_dirs)) or 'none'}",
+                )
+            )
+            continue
+        problems.extend(_check_glyphs(st, chosen))
+        pairs.append((st, chosen))
     if problems:
         raise SourceError(problems)
     return pairs
@@ -264,16 +292,18 @@ def build(
     layout: str | None = None,
     out: str | Path = DEFAULT_OUT,
     on_written: Callable[[Path], None] | None = None,
+    layout_dirs: Sequence[str | Path] = (),
 ) -> list[Path]:
     """Build the editions of every source; returns the paths written.
 
     Every source is validated before anything is written, so bad input writes nothing.
-    `layout` overrides the layout named in each source; `on_written` is called per edition.
+    `layout` overrides the layout named in each source; `on_written` is called per edition;
+    `layout_dirs` are searched for layouts first (see `layout.search_path`).
     Pages (`PageWriter`, the HTML edition) are written after every other format, each with
     the list of its statement's editions written before it.
     """
     names = resolve_formats(formats)
-    pairs = prepare_all(sources, layout)
+    pairs = prepare_all(sources, layout, layout_dirs)
     together = [name for name in names if name in GROUP_WRITERS]
     groups = check_groups(pairs, together)
     written: list[Path] = []

@@ -48,18 +48,45 @@ def common_options(func):
 
 
 def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--layout must be a layout name; whether it exists is known once --layout-dir is parsed."""
     if value is None:
         return None
     from statementpress import layout
 
-    names = layout.available()
-    if value not in names:
+    if not layout.is_name(value):
         raise click.BadParameter(
-            f"unknown layout {value!r}; valid layouts: {', '.join(names) or 'none'}",
+            f"invalid layout name {value!r}: use the name of a layout folder", ctx=ctx, param=param
+        )
+    return value
+
+
+def _require_layout(name: str | None, dirs: tuple[Path, ...]) -> None:
+    """A usage error (exit 2) if --layout names no layout on the search path of `dirs`."""
+    if name is None:
+        return
+    from statementpress import layout
+
+    names = layout.available(dirs)
+    if name not in names:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "layout")
+        raise click.BadParameter(
+            f"unknown layout {name!r}; valid layouts: {', '.join(names) or 'none'}",
             ctx=ctx,
             param=param,
         )
-    return value
+
+
+def layout_dir_option(func):
+    """--layout-dir DIR (repeatable) on the commands that load layouts."""
+    return click.option(
+        "--layout-dir",
+        "layout_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder of layouts, searched before ./layouts and the built-in ones; repeat "
+        "for several (the first given wins).",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,9 +134,14 @@ def cli() -> None:
     show_default=True,
     help="Output folder.",
 )
+@layout_dir_option
 @common_options
 def build(
-    sources: tuple[str, ...], formats: tuple[str, ...], layout: str | None, out: Path
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    layout: str | None,
+    out: Path,
+    layout_dirs: tuple[Path, ...],
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
@@ -122,16 +154,18 @@ def build(
       statementpress build
       statementpress build --format pdf --format epub
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
+      statementpress build --layout-dir ~/layouts --layout ministry
     """
     from statementpress.builder import build as run
 
+    _require_layout(layout, layout_dirs)
     quiet = click.get_current_context().meta["quiet"]
 
     def report(path: Path) -> None:
         if not quiet:
             click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
 
-    run(sources, formats, layout=layout, out=out, on_written=report)
+    run(sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs)
 
 
 @cli.command()
@@ -142,8 +176,9 @@ def build(
     callback=_check_layout,
     help="Check against this layout instead of the one each source names.",
 )
+@layout_dir_option
 @common_options
-def check(sources: tuple[str, ...], layout: str | None) -> None:
+def check(sources: tuple[str, ...], layout: str | None, layout_dirs: tuple[Path, ...]) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
     Runs every check a build runs before writing (the source, its layout, the glyphs of the
@@ -157,7 +192,8 @@ def check(sources: tuple[str, ...], layout: str | None) -> None:
     """
     from statementpress.builder import check_groups, prepare_all
 
-    pairs = prepare_all(sources, layout)
+    _require_layout(layout, layout_dirs)
+    pairs = prepare_all(sources, layout, layout_dirs)
     check_groups(pairs)
     statements = [st for st, _ in pairs]
     if not click.get_current_context().meta["quiet"]:
@@ -210,6 +246,72 @@ def new(statement_id: str, folder: Path) -> None:
     path = create(statement_id, folder)
     if not click.get_current_context().meta["quiet"]:
         click.echo(f"created {path}; fill it in, then run 'statementpress check {path}'")
+
+
+@cli.command()
+@click.argument(
+    "build_dir",
+    required=False,
+    default=Path("build"),
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--key",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The office's PKCS#12 file (.p12/.pfx: private key and certificate); only read.",
+)
+@click.option(
+    "--passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File whose first line is the key's passphrase "
+    "(else the variable STATEMENTPRESS_KEY_PASSPHRASE).",
+)
+@click.option("--tsa", metavar="URL", help="RFC 3161 time-stamping authority (PAdES B-T).")
+@click.option("--reason", help="Reason for signing, recorded in the signature.")
+@click.option("--location", help="Place of signing, recorded in the signature.")
+@click.option("--invisible", is_flag=True, help="No visible mark on the last page.")
+@common_options
+def sign(
+    build_dir: Path,
+    key: Path,
+    passphrase_file: Path | None,
+    tsa: str | None,
+    reason: str | None,
+    location: str | None,
+    invisible: bool,
+) -> None:
+    """Sign every PDF edition in BUILD_DIR (default: build) with a PAdES signature.
+
+    Each <name>.pdf gets <name>.signed.pdf beside it: the same bytes followed by the
+    signature (an incremental update), with a mark of the electronic signature at the
+    bottom of the last page. The signing time is now, or SOURCE_DATE_EPOCH when set.
+    The passphrase is never an option value: give a file or set the variable.
+
+    \b
+    Examples:
+      statementpress sign --key office.p12 --passphrase-file ~/.office-pass
+      STATEMENTPRESS_KEY_PASSPHRASE=… statementpress sign build --key office.p12 \\
+          --tsa http://tsa.example/tsr --reason "Official publication"
+    """
+    from statementpress.signing import read_passphrase, sign_build
+
+    quiet = click.get_current_context().meta["quiet"]
+
+    def report(path: Path) -> None:
+        if not quiet:
+            click.echo(f"signed {path} ({human_size(path.stat().st_size)})")
+
+    sign_build(
+        build_dir,
+        key,
+        read_passphrase(passphrase_file),
+        tsa=tsa,
+        reason=reason,
+        location=location,
+        visible=not invisible,
+        on_signed=report,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

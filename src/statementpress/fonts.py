@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from statementpress import layout_schema
 from statementpress.errors import BuildError, LayoutError
 from statementpress.layout import Layout
 from statementpress.model import Statement, primary_language
@@ -41,55 +42,13 @@ class FontFace:
         return self.files["regular"]
 
 
-# The keys a face may have, with their types; the first three are required.
-FACE_KEYS: dict[str, type] = {
-    "family": str,
-    "package": str,
-    "regular": str,
-    "dir": str,
-    "bold": str,
-    "italic": str,
-    "bold_italic": str,
-    "hyphenate_character": str,
-    "hyphenate": bool,
-    "subset": bool,
-}
-_REQUIRED = ("family", "package", "regular")
-# Names that must not be empty (an empty file or package name is never meant).
-_NON_EMPTY = ("family", "package", "dir", *STYLES)
-
-
 def _faces(layout: Layout) -> dict[str, dict]:
-    """The layout's `fonts` table, checked: every face a table of known keys and types."""
+    """The layout's `fonts` table, checked against the layout schema (a Layout made by hand
+    has not been through `layout.load`)."""
     fonts = layout.get("fonts")
-    if not isinstance(fonts, dict):
-        raise LayoutError(
-            f"{layout.where}: 'fonts' must be a table of faces ([fonts.default], "
-            f"[fonts.<language>]), not {fonts!r}"
-        )
-    for key, spec in fonts.items():
-        if not isinstance(spec, dict):
-            raise LayoutError(
-                f"{layout.where}: 'fonts.{key}' must be a table ([fonts.{key}]) "
-                f"with family, package and regular, not {spec!r}"
-            )
-        for name, value in spec.items():
-            wanted = FACE_KEYS.get(name)
-            if wanted is None:
-                raise LayoutError(
-                    f"{layout.where}: unknown key 'fonts.{key}.{name}'; a face "
-                    f"has {', '.join(FACE_KEYS)}"
-                )
-            if not isinstance(value, wanted):
-                kind = "true or false" if wanted is bool else "a string"
-                raise LayoutError(
-                    f"{layout.where}: 'fonts.{key}.{name}' must be {kind}, not {value!r}"
-                )
-            if name in _NON_EMPTY and not value.strip():
-                raise LayoutError(f"{layout.where}: 'fonts.{key}.{name}' must not be empty")
-        for name in _REQUIRED:
-            if name not in spec:
-                raise LayoutError(f"{layout.where}: [fonts.{key}] lacks {name!r}")
+    problems = layout_schema.face_problems(fonts)
+    if problems:
+        raise LayoutError("\n".join(f"{layout.where}: {p.message}" for p in problems))
     return fonts
 
 
@@ -218,9 +177,7 @@ def statement_text(statement: Statement) -> str:
     parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
     if m.translation and m.translation.note:
         parts.append(m.translation.note)
-    paragraphs = list(statement.text_paragraphs())
-    paragraphs.extend(p for note in statement.notes for p in note.paragraphs)
-    parts.extend(plain_text(p) for p in paragraphs)
+    parts.extend(plain_text(p) for p in statement.all_paragraphs())
     parts.extend(f"{s.name} {s.title} {s.party or ''}" for s in statement.signatories)
     return " ".join(parts)
 

@@ -3,72 +3,81 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from statementpress import layout_schema
 from statementpress.errors import LayoutError
+from statementpress.layout_kinds import LAYOUT_NAME
 
 LAYOUT_FILE = "layout.toml"
 # Built-in layouts are package data, so a wheel install finds them as a checkout does.
 _BUNDLED = Path(__file__).resolve().parent / "layouts"
-# Every layout must have the keys of this one, with the same types (see `check`).
-REFERENCE = "official"
-# Keys whose values are not compared with the reference's: free text, and the faces, which
-# fonts.face_for checks (a layout names its own faces and languages).
-_UNCHECKED = ("description", "fonts")
-# Ranges where a wrong value would silently break an edition rather than fail.
-_CHOICES: dict[str, tuple[Any, ...]] = {
-    "signatures.columns": (2, 3),
-    "text.align": ("justify", "left", "right", "center"),
-    "docx.line_rule": ("exact", "multiple"),
-}
-_AT_LEAST_ONE = ("page.number_from_page", "text.widows", "text.orphans")
-# A size, line height, width or height of 0 draws nothing or divides by zero.
-_POSITIVE = re.compile(r"(^|_)(size|line_height|width|height)(_|$)")
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# Folders given in this variable (os.pathsep-separated) are searched as --layout-dir ones.
+ENV_DIRS = "STATEMENTPRESS_LAYOUTS"
 # Templates of the package itself (the format macros every page template imports), reached
 # from a layout's templates as "statementpress/<file>".
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "writers" / "templates"
 PACKAGE_TEMPLATES_PREFIX = "statementpress"
 
 
-def search_path() -> list[Path]:
+class UnknownLayoutError(LayoutError):
+    """No folder on the search path has a layout of this name."""
+
+
+def is_name(name: str) -> bool:
+    """Whether `name` is a well-formed layout name (a folder name, no path)."""
+    return bool(LAYOUT_NAME.fullmatch(name))
+
+
+def search_path(dirs: Sequence[Path | str] = ()) -> list[Path]:
     """Folders searched for layouts, first match wins.
 
-    `$STATEMENTPRESS_LAYOUTS` (os.pathsep-separated), then `./layouts` of the project in the
-    current directory, then the layouts bundled with statementpress.
+    The `dirs` given (`--layout-dir`, in order), then the folders of `$STATEMENTPRESS_LAYOUTS`
+    (os.pathsep-separated), then `./layouts` of the project in the current directory, then
+    the layouts built into statementpress. A user layout thus shadows a built-in one.
     """
-    dirs = [Path(p) for p in os.environ.get("STATEMENTPRESS_LAYOUTS", "").split(os.pathsep) if p]
-    dirs.append(Path.cwd() / "layouts")
-    dirs.append(_BUNDLED)
+    candidates = [Path(d) for d in dirs]
+    candidates += [Path(p) for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
+    candidates += [Path.cwd() / "layouts", _BUNDLED]
     seen: list[Path] = []
-    for d in dirs:
+    for d in candidates:
         if d.is_dir() and d.resolve() not in [s.resolve() for s in seen]:
             seen.append(d)
     return seen
 
 
-def available() -> list[str]:
+def available(dirs: Sequence[Path | str] = ()) -> list[str]:
     """Names of every layout found on the search path, sorted."""
     names = {
         child.name
-        for d in search_path()
+        for d in search_path(dirs)
         for child in d.iterdir()
-        if (child / LAYOUT_FILE).is_file()
+        if is_name(child.name) and (child / LAYOUT_FILE).is_file()
     }
     return sorted(names)
 
 
-def _find(name: str) -> Path:
-    for d in search_path():
-        if (d / name / LAYOUT_FILE).is_file():
-            return d / name
-    raise LayoutError(
-        f"unknown layout {name!r}; available layouts: {', '.join(available()) or 'none'}"
+def _find(name: str, dirs: Sequence[Path | str], chain: Sequence[Path]) -> Path:
+    """The first folder of layout `name` on the search path that is not already in `chain`.
+
+    Skipping the chain lets a user layout `official` say `inherit = "official"` to extend
+    the built-in one it shadows.
+    """
+    if not is_name(name):
+        raise UnknownLayoutError(f"invalid layout name {name!r}: use the name of a layout folder")
+    found = [d / name for d in search_path(dirs) if (d / name / LAYOUT_FILE).is_file()]
+    resolved = [c.resolve() for c in chain]
+    for folder in found:
+        if folder.resolve() not in resolved:
+            return folder
+    if found:
+        raise LayoutError(f"layout {chain[0].name!r}: inherit loop through {name!r}")
+    raise UnknownLayoutError(
+        f"unknown layout {name!r}; available layouts: {', '.join(available(dirs)) or 'none'}"
     )
 
 
@@ -233,131 +242,58 @@ class Layout:
         return found
 
 
-def _kind(value: Any) -> str:
-    """The TOML kind of a value; int and float are both "number"."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, Mapping):
-        return "table"
-    return type(value).__name__
+def check(layout: Layout, origins: Mapping[str, Path] | None = None) -> None:
+    """Check a layout's merged values against the schema before anything is written.
 
-
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
-
-
-def _expected(key: str, example: Any) -> str:
-    kind = _kind(example)
-    if kind == "bool":
-        return "true or false"
-    if kind == "table":
-        return f"a table ([{key}])"
-    if kind == "number":
-        return f"a number like {_shown(example)}"
-    if kind == "str":
-        return f"a string like {_shown(example)}"
-    return f"a {kind} like {_shown(example)}"
-
-
-def _reference_values() -> dict[str, Any]:
-    path = _BUNDLED / REFERENCE / LAYOUT_FILE
-    # An installation without the bundled layouts has nothing to compare with.
-    return _read_toml(path) if path.is_file() else {}
-
-
-def _type_problems(
-    values: Mapping[str, Any], reference: Mapping[str, Any], prefix: str = ""
-) -> list[str]:
-    problems = []
-    for key, example in reference.items():
-        dotted = f"{prefix}{key}"
-        if (not prefix and key in _UNCHECKED) or key == "inherit":
-            continue
-        if key not in values:
-            problems.append(f"lacks {dotted!r}; add it or inherit {REFERENCE!r}")
-            continue
-        value = values[key]
-        if _kind(value) != _kind(example):
-            problems.append(f"{dotted!r} must be {_expected(dotted, example)}, not {_shown(value)}")
-        elif _kind(value) == "table":
-            problems.extend(_type_problems(value, example, f"{dotted}."))
-    return problems
-
-
-def _range_problems(
-    values: Mapping[str, Any], reference: Mapping[str, Any], prefix: str = ""
-) -> list[str]:
-    # Only the reference's keys: a layout's own additions are its templates' business.
-    problems = []
-    for key in reference:
-        dotted = f"{prefix}{key}"
-        if (not prefix and key in _UNCHECKED) or key == "inherit":
-            continue
-        value = values[key]
-        if isinstance(value, Mapping):
-            problems.extend(_range_problems(value, reference[key], f"{dotted}."))
-        elif dotted in _CHOICES:
-            choices = _CHOICES[dotted]
-            if (
-                value not in choices
-                or _kind(value) != _kind(choices[0])
-                or (isinstance(value, float) and isinstance(choices[0], int))
-            ):
-                problems.append(
-                    f"{dotted!r} must be "
-                    f"{' or '.join(_shown(c) for c in choices)}, not {_shown(value)}"
-                )
-        elif dotted in _AT_LEAST_ONE:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(
-                    f"{dotted!r} must be a whole number of at least 1, not {_shown(value)}"
-                )
-        elif _kind(value) == "number":
-            if _POSITIVE.search(key) and value <= 0:
-                problems.append(f"{dotted!r} must be greater than 0, not {_shown(value)}")
-            elif value < 0:
-                problems.append(f"{dotted!r} must not be negative, not {_shown(value)}")
-        elif prefix == "colours." and isinstance(value, str) and not _COLOUR.fullmatch(value):
-            problems.append(f"{dotted!r} must be a colour like '#1f3b63', not {_shown(value)}")
-    return problems
-
-
-def check(layout: Layout) -> None:
-    """Check a layout's merged values before anything is written; LayoutError lists each problem.
-
-    Every key of the bundled reference layout must be present with the same type (int and
-    float alike), and values where a wrong number would silently break an edition must be in
-    range (sizes > 0, lengths >= 0, 2 or 3 signature columns, known alignments, #rrggbb colours).
+    One LayoutError lists every problem, a line each, naming the layout, the `layout.toml`
+    that set the key (`origins`, dotted key -> file; else the layout's own) and the key.
+    See `layout_schema` for the keys, their kinds and ranges.
     """
-    reference = _reference_values()
-    problems = _type_problems(layout.values, reference)
-    if not problems:
-        problems = _range_problems(layout.values, reference)
+    problems = layout_schema.problems(layout.values)
     if problems:
-        raise LayoutError("\n".join(f"{layout.where}: {p}" for p in problems))
+        own = layout.dirs[0] / LAYOUT_FILE
+        raise LayoutError(
+            "\n".join(
+                f"layout {layout.name!r} ({(origins or {}).get(p.key, own)}): {p.message}"
+                for p in problems
+            )
+        )
 
 
-def load(name: str) -> Layout:
-    """Find a layout by name and resolve its `inherit` chain."""
+def _origins(data: Mapping[str, Any], file: Path, out: dict[str, Path], prefix: str = "") -> None:
+    """Record `file` for every dotted key of `data` not yet in `out` (the nearest file wins)."""
+    for key, value in data.items():
+        out.setdefault(f"{prefix}{key}", file)
+        if isinstance(value, Mapping):
+            _origins(value, file, out, f"{prefix}{key}.")
+
+
+def load(name: str, dirs: Sequence[Path | str] = ()) -> Layout:
+    """Find a layout by name (see `search_path`) and resolve its `inherit` chain.
+
+    UnknownLayoutError if no layout has that name; LayoutError for an invalid layout.
+    """
     chain: list[Path] = []
     values: dict[str, Any] = {}
+    origins: dict[str, Path] = {}
     current: str | None = name
     while current is not None:
-        folder = _find(current)
-        if folder in chain:
-            raise LayoutError(f"layout {name!r}: inherit loop through {current!r}")
+        try:
+            folder = _find(current, dirs, chain)
+        except UnknownLayoutError as exc:
+            if not chain:
+                raise
+            # A missing parent is a problem of the layout that names it, not of the source.
+            raise LayoutError(f"{chain[-1] / LAYOUT_FILE}: inherit: {exc.message}") from None
         chain.append(folder)
         data = _read_toml(folder / LAYOUT_FILE)
         values = _merge(data, values)
+        _origins(data, folder / LAYOUT_FILE, origins)
         parent = data.get("inherit")
-        if parent is not None and not isinstance(parent, str):
+        if parent is not None and not (isinstance(parent, str) and is_name(parent)):
             raise LayoutError(f"{folder / LAYOUT_FILE}: 'inherit' must be a layout name")
         current = parent
     values.pop("inherit", None)
     loaded = Layout(name, tuple(chain), values)
-    check(loaded)
+    check(loaded, origins)
     return loaded

@@ -1,18 +1,27 @@
-"""The format-neutral document model: one `Statement`, built by the reader, rendered by writers."""
+"""The format-neutral document model: one `Statement`, built by the reader, rendered by writers.
+
+Nodes carry where they were written in the source (`pos`, see `statementpress.positions`),
+so that any later check can report a line and column; positions take no part in equality,
+so two statements with the same content are equal wherever their text stood.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from statementpress.positions import Pos, Span, realign
 
 
 @dataclass(frozen=True)
 class Text:
-    """A run of plain text."""
+    """A run of plain text; `pos.at(i)` is where its character `i` was written."""
 
     text: str
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,7 @@ class Emphasis:
     """Emphasised inline content (`*…*`)."""
 
     children: tuple[Inline, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,14 @@ class Strong:
     """Strongly emphasised inline content (`**…**`)."""
 
     children: tuple[Inline, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class LineBreak:
     """A hard line break inside a paragraph."""
+
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class NoteRef:
     key: str
     number: int
     occurrence: int = 1
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 Inline = Text | Emphasis | Strong | LineBreak | NoteRef
@@ -53,9 +67,10 @@ Inline = Text | Emphasis | Strong | LineBreak | NoteRef
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of inline content."""
+    """A paragraph of inline content; `pos` is where its first character was written."""
 
     content: tuple[Inline, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class SubItem:
 
     number: int | None
     paragraphs: tuple[Paragraph, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,7 @@ class SubList:
 
     ordered: bool
     items: tuple[SubItem, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 Block = Paragraph | SubList
@@ -83,6 +100,7 @@ class Article:
 
     number: int
     blocks: tuple[Block, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -96,12 +114,26 @@ class Article:
 
 
 @dataclass(frozen=True)
+class KeyPos:
+    """Where a front matter key and its value were written. For `title`, the value's
+    offsets count in its lines joined by line breaks ("\\n".join(meta.title))."""
+
+    key: Pos
+    value: Pos | None = None
+
+
+@dataclass(frozen=True)
 class Signatory:
-    """A person who signs the statement."""
+    """A person who signs the statement; `positions` holds where name, title and party
+    were written, `pos` where the entry starts."""
 
     name: str
     title: str
     party: str | None = None
+    pos: Pos | None = field(default=None, compare=False, repr=False)
+    positions: Mapping[str, KeyPos] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -111,6 +143,7 @@ class Note:
     key: str
     number: int
     paragraphs: tuple[Paragraph, ...]
+    pos: Pos | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,11 +153,16 @@ class Translation:
 
     of: str
     note: str | None = None
+    # Where `of` and `note` and their values were written.
+    positions: Mapping[str, KeyPos] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
 class Meta:
-    """The statement's metadata from the front matter."""
+    """The statement's metadata from the front matter; `positions` maps each key given
+    to where it and its value were written."""
 
     id: str
     lang: str
@@ -138,6 +176,9 @@ class Meta:
     authoritative: bool = False
     # Set on a translation: every edition of it names the authoritative text.
     translation: Translation | None = None
+    positions: Mapping[str, KeyPos] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
 
     @property
     def title_text(self) -> str:
@@ -192,9 +233,47 @@ class Statement:
                     yield block
         yield from self.closing
 
+    def all_paragraphs(self) -> Iterator[Paragraph]:
+        """Every paragraph the editions print: the text's (`text_paragraphs`), then the
+        notes' in note order."""
+        yield from self.text_paragraphs()
+        for note in self.notes:
+            yield from note.paragraphs
+
+    def strings(self) -> Iterator[tuple[str, Pos | None]]:
+        """Every string the editions print, with where it was written: the front matter's
+        values (the title as its lines joined by line breaks), the signatories' names,
+        titles and parties, then every text run of the text and of the notes."""
+        m = self.meta
+        values: list[tuple[str, str | None]] = [
+            ("kind", m.kind),
+            ("title", "\n".join(m.title)),
+            ("subtitle", m.subtitle),
+            ("place", m.place),
+        ]
+        for key, value in values:
+            if value:
+                yield value, _value_pos(m.positions, key)
+        if m.translation and m.translation.note:
+            yield m.translation.note, _value_pos(m.translation.positions, "note")
+        for s in self.signatories:
+            for key, value in (("name", s.name), ("title", s.title), ("party", s.party)):
+                if value:
+                    yield value, _value_pos(s.positions, key)
+        for paragraph in self.all_paragraphs():
+            for node in walk(paragraph.content):
+                if isinstance(node, Text):
+                    yield node.text, node.pos
+
     def note(self, number: int) -> Note:
         """The note with the given number."""
         return self.notes[number - 1]
+
+
+def _value_pos(positions: Mapping[str, KeyPos], key: str) -> Pos | None:
+    """Where the value of `key` was written, if it was read from a file."""
+    where = positions.get(key)
+    return where.value if where else None
 
 
 def primary_language(lang: str) -> str:
@@ -203,25 +282,51 @@ def primary_language(lang: str) -> str:
     return lang.split("-")[0].lower()
 
 
+def walk(inlines: Iterable[Inline]) -> Iterator[Inline]:
+    """Every inline node in reading order, each container before its children: the one
+    walk over inline content that passes, checks and helpers share."""
+    for node in inlines:
+        yield node
+        if isinstance(node, (Emphasis, Strong)):
+            yield from walk(node.children)
+
+
+def map_text(inlines: Iterable[Inline], fn: Callable[[str], str]) -> tuple[Inline, ...]:
+    """The inline content with the text of every `Text` replaced by `fn(text)`, structure
+    and positions kept (`fn` may change spaces and dashes; see `positions.realign`)."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            text = fn(node.text)
+            out.append(Text(text, realign(node.pos, node.text, text)))
+        elif isinstance(node, (Emphasis, Strong)):
+            out.append(dataclasses.replace(node, children=map_text(node.children, fn)))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
 def plain_text(content: tuple[Inline, ...] | Paragraph) -> str:
     """The text of inline content without note calls; line breaks become spaces."""
     if isinstance(content, Paragraph):
         content = content.content
-    parts: list[str] = []
-    for node in content:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, (Emphasis, Strong)):
-            parts.append(plain_text(node.children))
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-    return "".join(parts)
+    return "".join(
+        node.text if isinstance(node, Text) else " "
+        for node in walk(content)
+        if isinstance(node, (Text, LineBreak))
+    )
 
 
 def to_dict(obj: object) -> object:
     """A JSON-ready view of the model, each node tagged with its type (`inspect`'s output)."""
     if isinstance(obj, Source):
         return {"type": "Source", "path": obj.path, "size": len(obj.data)}
+    if isinstance(obj, Span):
+        return {"at": str(obj), "breaks": [[offset, str(pos)] for offset, pos in obj.breaks]}
+    if isinstance(obj, Pos):
+        return str(obj)  # "line:col": one per node, kept short
+    if isinstance(obj, Mapping):
+        return {key: to_dict(value) for key, value in obj.items()}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, object] = {"type": type(obj).__name__}
         for f in dataclasses.fields(obj):

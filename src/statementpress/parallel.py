@@ -20,7 +20,6 @@ as a located error in the later source, naming the first one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -226,8 +225,8 @@ def _article_difference(mine: Article, theirs: Article) -> tuple[str, Any, Any] 
             return (
                 f"the list in article {n} has {_count(len(x.items), 'sub-item', 'sub-items')} "
                 f"here and {len(y.items)} in",
-                mine,
-                theirs,
+                x,
+                y,
             )
     return None
 
@@ -261,45 +260,23 @@ def check(statements: Sequence[Statement]) -> list[Diagnostic]:
 
 # -- places in a source ---------------------------------------------------------------------
 
-_FENCE_END = ("---", "...")
-
-
-def _body(statement: Statement) -> tuple[list[str], int]:
-    """The source's lines and the index of the body's first line."""
-    lines = statement.source.data.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n")
-    lines = [line.rstrip("\r") for line in lines]
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in _FENCE_END:
-            return lines, index + 1
-    return lines, len(lines)
-
-
-def _first(lines: list[str], start: int, pattern: re.Pattern[str]) -> tuple[int, int] | None:
-    for index in range(start, len(lines)):
-        found = pattern.match(lines[index])
-        if found:
-            return index + 1, found.start(1) + 1
-    return None
-
 
 def locate(statement: Statement, place: Any) -> tuple[int, int]:
-    """1-based line and column of a place in the statement's source: a model node (an
-    article, by its position where the model has one, else by its number), or a name:
-    ("preamble" | "after-articles" | "signatories", statement)."""
+    """1-based line and column of a place in the statement's source: a model node (by its
+    position), or ("preamble" | "after-articles" | "signatories", statement)."""
     pos = getattr(place, "pos", None)
     if pos is not None:
-        return pos.line, pos.col
-    lines, body = _body(statement)
-    if isinstance(place, Article):
-        found = _first(lines, body, re.compile(rf" {{0,3}}({place.number}[.)])(\s|$)"))
-        return found or (body + 1, 1)
-    name = place[0]
-    if name == "signatories":
-        found = _first(lines, 0, re.compile(r"(signatories)\s*:"))
-        return found or (1, 1)
-    if name == "preamble":
-        found = _first(lines, body, re.compile(r"\s*(\S)"))
-        return found or (body + 1, 1)
-    # After the articles: the last article's line (its text may run on below it).
-    last = statement.articles[-1] if statement.articles else None
-    return locate(statement, last) if last else (body + 1, 1)
+        return pos.key
+    if isinstance(place, tuple):
+        name = place[0]
+        if name == "signatories":
+            where = statement.meta.positions.get("signatories")
+            return where.key.key if where else (1, 1)
+        # The first paragraph of the part, else the nearest article.
+        nodes = statement.preamble if name == "preamble" else statement.closing
+        near = statement.articles[0 if name == "preamble" else -1] if statement.articles else None
+        for node in (*nodes[:1], near):
+            found = getattr(node, "pos", None)
+            if found is not None:
+                return found.key
+    return 1, 1

@@ -6,24 +6,24 @@ The pass sits between the reader and the writers, so every edition gets the same
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from statementpress.model import (
-    Article,
-    Emphasis,
+    Block,
+    KeyPos,
     Meta,
-    Note,
     Paragraph,
     Signatory,
     Statement,
-    Strong,
-    SubItem,
     SubList,
-    Text,
+    Translation,
+    map_text,
     primary_language,
 )
+from statementpress.positions import realign
 
 # The one no-break space of every rule: the faces of the layouts have it, while the narrow
 # one (U+202F) that initials would take is missing from PT Serif and would fall back.
@@ -228,7 +228,8 @@ def typeset(text: str, lang: str) -> str:
 
 
 def apply(statement: Statement) -> Statement:
-    """The statement with every text typeset for its language (metadata, body, notes, names)."""
+    """The statement with every text typeset for its language (metadata, body, notes, names);
+    positions are carried over (`positions.realign`)."""
     lang = statement.meta.lang
     if not rules_for(lang):
         return statement
@@ -236,48 +237,69 @@ def apply(statement: Statement) -> Statement:
     def t(value: str | None) -> str | None:
         return None if value is None else typeset(value, lang)
 
-    def inlines(nodes):
-        out = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(Text(typeset(node.text, lang)))
-            elif isinstance(node, (Emphasis, Strong)):
-                out.append(type(node)(inlines(node.children)))
-            else:
-                out.append(node)
-        return tuple(out)
-
     def paras(items: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
-        return tuple(Paragraph(inlines(p.content)) for p in items)
+        return tuple(
+            replace(p, content=map_text(p.content, lambda s: typeset(s, lang))) for p in items
+        )
 
-    def block(b):
+    def block(b: Block) -> Block:
         if isinstance(b, SubList):
-            return SubList(
-                b.ordered, tuple(SubItem(i.number, paras(i.paragraphs)) for i in b.items)
+            return replace(
+                b, items=tuple(replace(i, paragraphs=paras(i.paragraphs)) for i in b.items)
             )
-        return Paragraph(inlines(b.content))
+        return paras((b,))[0]
+
+    def moved(
+        positions: Mapping[str, KeyPos], changes: dict[str, tuple[str | None, str | None]]
+    ) -> Mapping[str, KeyPos]:
+        """`positions` of front matter values, for their typeset versions: `changes` maps a
+        key to its value before and after."""
+        out = dict(positions)
+        for key, (old, new) in changes.items():
+            where = out.get(key)
+            if where is not None and old is not None and new is not None:
+                out[key] = replace(where, value=realign(where.value, old, new))
+        return MappingProxyType(out)
+
+    def signatory(s: Signatory) -> Signatory:
+        name, title, party = typeset(s.name, lang), typeset(s.title, lang), t(s.party)
+        changes = {"name": (s.name, name), "title": (s.title, title), "party": (s.party, party)}
+        return replace(
+            s, name=name, title=title, party=party, positions=moved(s.positions, changes)
+        )
+
+    def translation(said: Translation) -> Translation:
+        note = t(said.note)
+        return replace(
+            said, note=note, positions=moved(said.positions, {"note": (said.note, note)})
+        )
 
     m = statement.meta
-    meta: Meta = dataclasses.replace(
+    title = tuple(typeset(line, lang) for line in m.title)
+    kind, subtitle, place = t(m.kind), t(m.subtitle), t(m.place)
+    changes = {
+        "title": ("\n".join(m.title), "\n".join(title)),
+        "kind": (m.kind, kind),
+        "subtitle": (m.subtitle, subtitle),
+        "place": (m.place, place),
+    }
+    meta: Meta = replace(
         m,
-        title=tuple(typeset(line, lang) for line in m.title),
-        kind=t(m.kind),
-        subtitle=t(m.subtitle),
-        place=t(m.place),
-        translation=m.translation
-        and dataclasses.replace(m.translation, note=t(m.translation.note)),
+        title=title,
+        kind=kind,
+        subtitle=subtitle,
+        place=place,
+        translation=m.translation and translation(m.translation),
+        positions=moved(m.positions, changes),
     )
-    return dataclasses.replace(
+    return replace(
         statement,
         meta=meta,
         preamble=paras(statement.preamble),
         articles=tuple(
-            Article(a.number, tuple(block(b) for b in a.blocks)) for a in statement.articles
+            replace(a, blocks=tuple(block(b) for b in a.blocks)) for a in statement.articles
         ),
         closing=paras(statement.closing),
-        signatories=tuple(
-            Signatory(typeset(s.name, lang), typeset(s.title, lang), t(s.party))
-            for s in statement.signatories
-        ),
-        notes=tuple(Note(n.key, n.number, paras(n.paragraphs)) for n in statement.notes),
+        signatories=tuple(signatory(s) for s in statement.signatories),
+        notes=tuple(replace(n, paragraphs=paras(n.paragraphs)) for n in statement.notes),
     )

@@ -17,6 +17,7 @@ from parity import assert_words_in_order, words
 from statementpress import __version__, builder, fonts, layout, load, reproducible
 from statementpress.model import Paragraph, plain_text
 from statementpress.writers import docx as docx_writer
+from statementpress.writers.docx import styles as docx_styles
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -89,6 +90,7 @@ def test_signatory_block_is_a_borderless_table_kept_with_the_text(document, stat
     columns = int(layout.load("official").number("signatures.columns"))
     assert len(table.columns) == columns
     cells = []
+    assert table.rows, "nothing to check: table.rows is empty"
     for row in table.rows:
         tr_pr = row._tr.trPr
         assert tr_pr is not None and tr_pr.find(w("cantSplit")) is not None
@@ -326,7 +328,7 @@ def test_nothing_left_from_python_docx_template(package, document):
             assert "python-docx" not in text and "2013-12-23" not in text, name
             assert "Macintosh" not in text and "Normal.dotm" not in text, name
     allowed = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | {
-        s.id for s in vars(docx_writer).values() if isinstance(s, docx_writer.StyleName)
+        s.id for s in vars(docx_styles).values() if isinstance(s, docx_writer.StyleName)
     }
     assert {s.style_id for s in document.styles} == allowed
     styles = xml(package, "word/styles.xml")
@@ -413,6 +415,7 @@ def test_font_files_are_embedded_and_deobfuscate_to_the_originals(package, state
         "embedBoldItalic": "bold_italic",
     }
     seen = set()
+    assert font, "nothing to check: font is empty"
     for el in font:
         tag = etree.QName(el).localname
         if tag not in tags:
@@ -562,6 +565,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
 
     calls = {}
     blocks = list(statement.preamble) + [b for a in statement.articles for b in a.blocks]
+    assert blocks, "nothing to check: blocks is empty"
     for block in blocks:
         content = block.content
         for i, node in enumerate(content):
@@ -569,6 +573,7 @@ def test_notes_sit_at_the_foot_of_the_page_of_their_call(rendered_words, stateme
                 before = next(n for n in reversed(content[:i]) if isinstance(n, Text))
                 calls[node.number] = before.text.split()[-2:]
     assert len(calls) == len(statement.notes)
+    assert statement.notes, "nothing to check: statement.notes is empty"
     for note in statement.notes:
         body = plain_text(note.paragraphs[0]).split()[:4]
         found = find_phrase(rendered_words, body)

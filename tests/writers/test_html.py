@@ -51,8 +51,10 @@ def test_annotations_linked_both_ways(tree, statement):
     notes = tree.findall(".//h:section[@id='notes']/h:aside", NS)
     assert len(notes) == len(statement.notes) >= 5
     ids = {el.get("id") for el in tree.iter() if el.get("id")}
+    assert refs, "nothing to check: refs is empty"
     for ref in refs:
         assert ref.get("href").lstrip("#") in ids
+    assert notes, "nothing to check: notes is empty"
     for note in notes:
         back = note.find(".//h:a[@role='doc-backlink']", NS)
         assert back.get("href").lstrip("#") in ids

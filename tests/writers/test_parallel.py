@@ -419,11 +419,11 @@ def test_check_command_reports_the_difference(write_source):
         __import__("statementpress.cli", fromlist=["cli"]).cli, ["check", str(ru), str(en)]
     )
     assert result.exit_code == 1
-    # The first difference: the list of article 1 lost a sub-item.
+    # The first difference: the list of article 1 lost a sub-item (located at the lists).
     assert (
-        f"{en}:{_line(ONE_ARTICLE, '1. ')}:1: error: the 'en' version of 'test-statement' "
+        f"{en}:{_line(ONE_ARTICLE, '   - ')}:4: error: the 'en' version of 'test-statement' "
         f"cannot be printed beside {ru} in the parallel editions: the list in article 1 has "
-        f"1 sub-item here and 2 in {ru}:{_line(MINIMAL, '1. ')}:1;"
+        f"1 sub-item here and 2 in {ru}:{_line(MINIMAL, '   - ')}:4;"
     ) in result.output
 
 

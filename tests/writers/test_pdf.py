@@ -63,6 +63,7 @@ def squash(text: str) -> str:
 
 def test_a4_pages_and_margins(reader, page_words):
     assert len(reader.pages) >= 2
+    assert reader.pages, "nothing to check: reader.pages is empty"
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(210 * MM, abs=0.01)
         assert float(page.mediabox.height) == pytest.approx(297 * MM, abs=0.01)
@@ -95,6 +96,7 @@ def test_page_numbers_from_page_two(page_words):
 
 def test_articles_signatories_and_notes_in_text(statement, page_texts):
     text = squash("\n".join(page_texts))
+    assert statement.articles, "nothing to check: statement.articles is empty"
     for article in statement.articles:
         first = plain_text(article.paragraphs[0]).split()[0]
         assert f"{article.number}. {first}" in text
@@ -102,9 +104,11 @@ def test_articles_signatories_and_notes_in_text(statement, page_texts):
         w for n in statement.notes for p in n.paragraphs for w in words(plain_text(p))
     }
     flat = normalise("\n".join(page_texts), vocabulary)
+    assert statement.signatories, "nothing to check: statement.signatories is empty"
     for signatory in statement.signatories:
         assert signatory.name in text
         assert squash(signatory.title) in flat
+    assert statement.notes, "nothing to check: statement.notes is empty"
     for note in statement.notes:
         body = squash(" ".join(plain_text(p) for p in note.paragraphs))
         assert f"{note.number}. {body}" in flat
@@ -117,6 +121,7 @@ def test_text_parity_with_seed(statement, page_texts):
 
 def test_fonts_embedded_subset_and_pt_only(reader, built):
     seen = set()
+    assert reader.pages, "nothing to check: reader.pages is empty"
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
@@ -193,6 +198,7 @@ def test_footnotes_on_the_page_of_their_call(reader, statement, page_texts):
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
             call_page.setdefault(str(annot.get("/Dest")), index)
+    assert statement.notes, "nothing to check: statement.notes is empty"
     for note in statement.notes:
         anchor = f"note-{note.number}"
         note_page = reader.get_destination_page_number(
@@ -206,6 +212,7 @@ def test_footnotes_on_the_page_of_their_call(reader, statement, page_texts):
 def test_signatory_block_whole_on_last_page_with_article_six(statement, page_texts):
     vocabulary = set(seed_words())
     last = normalise(page_texts[-1], vocabulary)
+    assert statement.signatories, "nothing to check: statement.signatories is empty"
     for signatory in statement.signatories:
         assert signatory.name in last
         assert squash(signatory.title) in last
@@ -223,6 +230,7 @@ def booklet(statement, tmp_path_factory):
 
 def test_booklet_a5_with_bleed(booklet):
     bleed = 3 * MM
+    assert booklet.pages, "nothing to check: booklet.pages is empty"
     for page in booklet.pages:
         trim = [float(v) for v in page.trimbox]
         media = [float(v) for v in page.mediabox]

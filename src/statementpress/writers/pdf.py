@@ -90,6 +90,8 @@ def _render_keeping_notes(page: Any, statement: Statement, stylesheets: list, fo
             break
         moved.add(paragraph)
         paragraph.set("style", "break-before: page")
+    # The loop runs at least once and leaves only on a displaced note.
+    assert displaced is not None
     log.warning(
         "%s: note %d does not fit on the page of its call; it is printed on the next page",
         statement.source.path,
