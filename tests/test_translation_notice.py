@@ -87,7 +87,7 @@ def test_translation_errors_are_located(write_source, value, line, col, message)
 @pytest.fixture(scope="module")
 def english_editions(tmp_path_factory):
     out = tmp_path_factory.mktemp("notice")
-    written = build([ENGLISH], ["pdf", "epub", "html"], out=out)
+    written = build([ENGLISH], ["pdf", "docx", "epub", "html"], out=out)
     return {p.suffix: p for p in written}
 
 
@@ -117,6 +117,14 @@ def test_epub_prints_the_notice(english_editions):
         f'class="translation-notice" id="translation-notice" role="note">{NOTICE}<' in p
         for p in pages
     )
+
+
+def test_docx_prints_the_notice_in_its_style(english_editions):
+    with zipfile.ZipFile(english_editions[".docx"]) as document:
+        body = document.read("word/document.xml").decode()
+        styles = document.read("word/styles.xml").decode()
+    assert f'<w:pStyle w:val="TranslationNotice"/></w:pPr><w:r><w:t>{NOTICE}</w:t>' in body
+    assert '<w:name w:val="Translation Notice"/>' in styles
 
 
 def test_authoritative_version_prints_no_notice(tmp_path):

@@ -136,7 +136,10 @@ def _docx(path: Path) -> dict[str, str]:
     for row in table.iter(f"{_W}tr"):
         for k, cell in enumerate(row.findall(f"{_W}tc")):
             for paragraph in cell.iter(f"{_W}p"):
-                text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+                text = "".join(
+                    (node.text or "") if node.tag == f"{_W}t" else " "
+                    for node in paragraph.iter(f"{_W}t", f"{_W}br", f"{_W}tab")
+                )
                 if text:
                     columns.setdefault(k, []).append(text)
             lang = cell.find(f".//{_W}rPr/{_W}lang")

@@ -33,7 +33,7 @@ HARBOUR_EN = FIXTURES / "harbour-accord-2031.en.md"
 HARBOUR_ZH = FIXTURES / "harbour-accord-2031.zh.md"
 ID = "ca-china-fm-2020-07-16"
 MM = 72 / 25.4
-PARALLEL_EXTENSIONS = ("pdf", "html")
+PARALLEL_EXTENSIONS = ("pdf", "docx", "html")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -57,14 +57,16 @@ def pdf_words(built) -> list[list[dict]]:
         return [page.extract_words(extra_attrs=["fontname"]) for page in document.pages]
 
 
-def expected_words(st: Statement) -> list[str]:
+def expected_words(st: Statement, numbers: bool = True) -> list[str]:
     """The words a column prints, in reading order: title block, text with the article
-    numbers, signatories (title, then name), notes with their numbers."""
+    numbers, signatories (title, then name), notes with their numbers (without the numbers
+    where Word numbers them: `numbers=False`, and without the notes, Word's footnotes)."""
     m = st.meta
     parts = [m.kind or "", *m.title, m.subtitle or ""]
     parts.extend(plain_text(p) for p in st.preamble)
     for article in st.articles:
-        parts.append(f"{article.number}.")
+        if numbers:
+            parts.append(f"{article.number}.")
         for block in article.blocks:
             if isinstance(block, SubList):
                 parts.extend(plain_text(p) for item in block.items for p in item.paragraphs)
@@ -73,7 +75,7 @@ def expected_words(st: Statement) -> list[str]:
     parts.extend(plain_text(p) for p in st.closing)
     for s in st.signatories:
         parts.extend((s.title, s.name))
-    for note in st.notes:
+    for note in st.notes if numbers else ():
         parts.append(f"{note.number}.")
         parts.extend(plain_text(p) for p in note.paragraphs)
     return words(" ".join(parts))
@@ -204,9 +206,9 @@ def test_pdf_columns_hyphenate_by_their_own_language(built):
     assert re.search(r"[a-z]-\n[a-z]", columns["en"])
 
 
-def test_pdf_builds_are_byte_identical(built, tmp_path):
-    again = build([SOURCE, ENGLISH], ["parallel-pdf"], out=tmp_path)
-    assert again[0].read_bytes() == built[f"{ID}.ru-en.pdf"].read_bytes()
+def test_parallel_builds_are_byte_identical(built, tmp_path):
+    for again in build([SOURCE, ENGLISH], ["parallel"], out=tmp_path):
+        assert again.read_bytes() == built[again.name].read_bytes(), again.name
 
 
 @pytest.fixture(scope="module")
@@ -441,3 +443,103 @@ def test_without_parallel_editions_a_difference_is_a_warning(write_source, tmp_p
 def _document(path: Path) -> etree._Element:
     with zipfile.ZipFile(path) as archive:
         return etree.fromstring(archive.read("word/document.xml"))
+
+
+@pytest.fixture(scope="module")
+def document(built) -> etree._Element:
+    return _document(built[f"{ID}.ru-en.docx"])
+
+
+def test_docx_is_one_table_with_a_column_per_language(document, statements):
+    body = document.find(f"{W}body")
+    (table,) = body.findall(f"{W}tbl")
+    assert [child.tag for child in body] == [f"{W}tbl", f"{W}sectPr"]
+    assert len(table.findall(f"{W}tblGrid/{W}gridCol")) == 2
+    rows = table.findall(f"{W}tr")
+    # The language headings (repeated on every page), then the aligned units of the HTML
+    # page but for its notes row: Word's notes are footnotes.
+    assert len(rows) == 1 + 31
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    assert "".join(rows[0].itertext()) == "РусскийEnglish"
+    for row in rows:
+        assert len(row.findall(f"{W}tc")) == 2
+        # Rows may break across pages.
+        assert row.find(f"{W}trPr/{W}cantSplit") is None
+    styles = {p.get(f"{W}val") for p in table.iter(f"{W}pStyle")}
+    assert {"StatementTitle", "StatementArticle", "StatementArticleContinued"} <= styles
+    assert {"StatementPreamble", "SignatoryTitle", "SignatoryName", "TranslationNotice"} <= styles
+
+
+def test_docx_every_run_carries_its_columns_language(document):
+    (table,) = document.iter(f"{W}tbl")
+    for row in table.findall(f"{W}tr"):
+        for lang, cell in zip(("ru", "en"), row.findall(f"{W}tc"), strict=True):
+            runs = list(cell.iter(f"{W}r"))
+            assert runs
+            assert {r.find(f"{W}rPr/{W}lang").get(f"{W}val") for r in runs} == {lang}
+
+
+def test_docx_real_footnotes_numbered_per_language(built, document, statements):
+    (table,) = document.iter(f"{W}tbl")
+    with zipfile.ZipFile(built[f"{ID}.ru-en.docx"]) as archive:
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    bodies = {n.get(f"{W}id"): n for n in notes.findall(f"{W}footnote") if not n.get(f"{W}type")}
+    assert len(bodies) == sum(len(st.notes) for st in statements.values())
+    for k, lang in enumerate(("ru", "en")):
+        cells = [row.findall(f"{W}tc")[k] for row in table.findall(f"{W}tr")]
+        refs = [r for cell in cells for r in cell.iter(f"{W}footnoteReference")]
+        # Each column's calls show its own numbers, 1, 2, …: custom marks, as Word writes them.
+        assert [r.getnext().text for r in refs] == [str(n.number) for n in statements[lang].notes]
+        assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
+        for ref, note in zip(refs, statements[lang].notes, strict=True):
+            text = "".join(bodies[ref.get(f"{W}id")].itertext())
+            assert text.startswith(f"{note.number} ")
+            assert words(text)[1:] == words(" ".join(plain_text(p) for p in note.paragraphs))
+            langs = {e.get(f"{W}val") for e in bodies[ref.get(f"{W}id")].iter(f"{W}lang")}
+            assert langs == {lang}
+
+
+def test_docx_columns_hold_their_sources_words_in_order(built, statements):
+    columns = parallel_columns_text(built[f"{ID}.ru-en.docx"])
+    assert list(columns) == ["ru", "en"]
+    for lang, st in statements.items():
+        expected = expected_words(st, numbers=False)
+        assert_words_in_order(normalise(columns[lang], set(expected)), expected)
+
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory) -> Path:
+    """The parallel DOCX converted to PDF by LibreOffice."""
+    out = tmp_path_factory.mktemp("lo")
+    source = built[f"{ID}.ru-en.docx"]
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{out}/lo-profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(source)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    pdf = out / (source.stem + ".pdf")
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    return pdf
+
+
+def test_docx_renders_side_by_side_in_libreoffice(rendered, statements):
+    with pdfplumber.open(rendered) as document:
+        pages = [page.extract_words() for page in document.pages]
+    middle = _column_boundary()
+    # Word numbers the articles; LibreOffice prints "N." level in both columns.
+    for article in statements["ru"].articles:
+        found = [
+            (i, w["top"], w["x0"] < middle)
+            for i, words_on_page in enumerate(pages)
+            for w in words_on_page
+            if w["text"] == f"{article.number}."
+        ]
+        left = next(x for x in found if x[2])
+        right = next(x for x in found if not x[2])
+        assert left[0] == right[0] and abs(left[1] - right[1]) <= 1, (article.number, found)
+    text = {
+        side: " ".join(w["text"] for p in pages for w in p if (w["x0"] < middle) == side)
+        for side in (True, False)
+    }
+    assert "Стороны" in text[True] and "Parties" in text[False]
+    assert "Parties" not in text[True] and "Стороны" not in text[False]

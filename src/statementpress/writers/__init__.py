@@ -115,6 +115,13 @@ GROUP_WRITERS: dict[str, GroupWriter] = {
     f"{PARALLEL}-pdf": GroupWriter(
         f"{PARALLEL}-pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.parallel_pdf"
     ),
+    f"{PARALLEL}-docx": GroupWriter(
+        f"{PARALLEL}-docx",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "DOCX",
+        "statementpress.writers.docx.parallel",
+    ),
     f"{PARALLEL}-html": GroupWriter(
         f"{PARALLEL}-html", "html", "text/html", "HTML", "statementpress.writers.parallel_html"
     ),
