@@ -16,10 +16,11 @@ python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+# `statementpress verify` runs EPUBCheck on every EPUB, and EPUBCheck runs on Java.
+have_cmd java || missing+=(default-jre-headless)
 
 if [ "$want" = test ]; then
-    # EPUBCheck runs on Java; LibreOffice renders the DOCX; poppler and qpdf inspect PDFs.
-    have_cmd java || missing+=(default-jre-headless)
+    # LibreOffice renders the DOCX; poppler and qpdf inspect PDFs.
     have_cmd soffice || missing+=(libreoffice-writer-nogui)
     have_cmd pdftotext || missing+=(poppler-utils)
     have_cmd qpdf || missing+=(qpdf)

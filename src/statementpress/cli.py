@@ -89,6 +89,55 @@ def layout_dir_option(func):
     )(func)
 
 
+def verify_options(func):
+    """--no-epubcheck and --trust, shared by `verify` and `build --verify`."""
+
+    @click.option(
+        "--no-epubcheck",
+        is_flag=True,
+        help="Do not run EPUBCheck on the EPUB editions (it needs Java).",
+    )
+    @click.option(
+        "--trust",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="CERT.pem",
+        help="A certificate to trust when checking signed PDFs; repeat for several.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _run_verify(
+    build_dir: Path,
+    sources: tuple[str, ...],
+    only: list[Path] | None,
+    epubcheck: bool,
+    trust: tuple[Path, ...],
+    quiet: bool,
+) -> None:
+    """Verify and print: 'verified PATH' per good edition, each problem on stderr; exit 1."""
+    from statementpress.verify import verify
+
+    def report(path: Path, problems: list) -> None:
+        if not problems and not quiet:
+            click.echo(f"verified {path}")
+
+    problems = verify(
+        build_dir, sources, only=only, epubcheck=epubcheck, trust=trust, on_edition=report
+    )
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        files = len({p.path.split(": ")[0] for p in problems})
+        noun = "problem" if len(problems) == 1 else "problems"
+        click.echo(f"verify: {len(problems)} {noun} in {files} files", err=True)
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     version=None,
@@ -104,6 +153,7 @@ def cli() -> None:
       statementpress build                      every edition of source/*.md into build/
       statementpress build --format pdf         only the PDF editions
       statementpress check source/*.md          validate sources, write nothing
+      statementpress verify build               read every edition back, compare with sources
       statementpress new my-statement           start a new source from a skeleton
     """
 
@@ -135,6 +185,13 @@ def cli() -> None:
     help="Output folder.",
 )
 @layout_dir_option
+@click.option(
+    "--verify",
+    "then_verify",
+    is_flag=True,
+    help="Then verify the editions written (as 'statementpress verify'); exit 1 on a problem.",
+)
+@verify_options
 @common_options
 def build(
     sources: tuple[str, ...],
@@ -142,6 +199,9 @@ def build(
     layout: str | None,
     out: Path,
     layout_dirs: tuple[Path, ...],
+    then_verify: bool,
+    no_epubcheck: bool,
+    trust: tuple[Path, ...],
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
@@ -155,6 +215,7 @@ def build(
       statementpress build --format pdf --format epub
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
       statementpress build --layout-dir ~/layouts --layout ministry
+      statementpress build --verify
     """
     from statementpress.builder import build as run
 
@@ -165,7 +226,11 @@ def build(
         if not quiet:
             click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
 
-    run(sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs)
+    written = run(
+        sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs
+    )
+    if then_verify:
+        _run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 
 @cli.command()
@@ -202,6 +267,45 @@ def check(sources: tuple[str, ...], layout: str | None, layout_dirs: tuple[Path,
                 f"{st.source.path}: ok ({len(st.articles)} articles, "
                 f"{len(st.signatories)} signatories, {len(st.notes)} notes)"
             )
+
+
+@cli.command(name="verify")
+@click.argument(
+    "build_dir",
+    required=False,
+    default=Path("build"),
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@verify_options
+@common_options
+def verify_command(
+    build_dir: Path, sources: tuple[str, ...], no_epubcheck: bool, trust: tuple[Path, ...]
+) -> None:
+    """Read every edition in BUILD_DIR (default: build) back and compare it with its source.
+
+    Each edition's source is found among SOURCES (default: source/*.md) by id and language;
+    a PDF's attached source must equal it. The words of every edition (title block,
+    preamble, points with their numbers and sub-items, closing, signatories, notes) must
+    be the source's, typeset; only kinds of space, soft hyphens and line-end hyphenation may
+    differ. Also: embedded fonts in PDFs, EPUBCheck on EPUBs, signatures of signed PDFs,
+    and SHA-256 against BUILD_DIR/manifest.json. Every problem is printed as one line; the
+    exit code is 1 if there is any.
+
+    \b
+    Examples:
+      statementpress verify
+      statementpress verify dist source/ca-china-fm-2020-07-16.md
+      statementpress verify build --no-epubcheck
+    """
+    _run_verify(
+        build_dir,
+        sources,
+        None,
+        not no_epubcheck,
+        trust,
+        click.get_current_context().meta["quiet"],
+    )
 
 
 @cli.command()
