@@ -7,8 +7,8 @@ edition (`<id>.<l1>-<l2>[-…].<ext>`), the columns in their order:
   between the columns that no word crosses (the page number, centred in the top margin, is
   left out); each column's lines are read top to bottom, page after page. The languages are
   those of the file name, else of the attached sources' front matter, in column order.
-- DOCX: the cells of the table's columns, each paragraph one line; the language is the
-  `w:lang` of the column's runs.
+- DOCX: the cells of the table's columns, each paragraph one line, then the footnotes the
+  column calls; the language is the `w:lang` of the column's runs.
 - HTML: the cells by their `lang`, in row order (the stacked layout's language tags are not
   text of the statement).
 
@@ -128,6 +128,14 @@ def _docx(path: Path) -> dict[str, str]:
 
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
+        names = archive.namelist()
+        notes = (
+            etree.fromstring(archive.read("word/footnotes.xml"))
+            if "word/footnotes.xml" in names
+            else None
+        )
+    footnotes = {} if notes is None else {n.get(f"{_W}id"): n for n in notes.iter(f"{_W}footnote")}
+    called: dict[int, list[str]] = {}
     table = root.find(f"{_W}body/{_W}tbl")
     if table is None:
         raise ValueError(f"{path}: no table of columns in the document")
@@ -136,19 +144,36 @@ def _docx(path: Path) -> dict[str, str]:
     for row in table.iter(f"{_W}tr"):
         for k, cell in enumerate(row.findall(f"{_W}tc")):
             for paragraph in cell.iter(f"{_W}p"):
-                text = "".join(
-                    (node.text or "") if node.tag == f"{_W}t" else " "
-                    for node in paragraph.iter(f"{_W}t", f"{_W}br", f"{_W}tab")
-                )
+                text = _paragraph_text(paragraph)
                 if text:
                     columns.setdefault(k, []).append(text)
+            called.setdefault(k, []).extend(
+                ref.get(f"{_W}id") for ref in cell.iter(f"{_W}footnoteReference")
+            )
             lang = cell.find(f".//{_W}rPr/{_W}lang")
             if lang is not None and k not in langs:
                 langs[k] = lang.get(f"{_W}val", "")
+    # Each column's footnotes after its text, in the order of their calls.
+    for k, ids in called.items():
+        for note_id in ids:
+            note = footnotes.get(note_id)
+            if note is not None:
+                columns.setdefault(k, []).append(_paragraph_text(note))
     return {langs.get(k, str(k)): "\n".join(columns[k]) for k in sorted(columns)}
 
 
+def _paragraph_text(element: Any) -> str:
+    """The text of a WordprocessingML element; breaks and tabs are spaces."""
+    return "".join(
+        (node.text or "") if node.tag == f"{_W}t" else " "
+        for node in element.iter(f"{_W}t", f"{_W}br", f"{_W}tab")
+    )
+
+
 # -- HTML -----------------------------------------------------------------------------------
+
+
+_HTML_BLOCKS = ("p", "div", "h1", "h2", "header", "section", "aside", "li", "ul", "ol", "br")
 
 
 def _html(path: Path) -> dict[str, str]:
@@ -159,5 +184,8 @@ def _html(path: Path) -> dict[str, str]:
     for cell in page.xpath("//table[@id='parallel']/tbody/tr/td[@lang]"):
         for tag in cell.xpath(".//*[contains(concat(' ', @class, ' '), ' lang-tag ')]"):
             tag.drop_tree()
+        # A block's text never runs into the next block's.
+        for element in cell.iter(*_HTML_BLOCKS):
+            element.tail = " " + (element.tail or "")
         out.setdefault(cell.get("lang"), []).append(" ".join(cell.text_content().split()))
     return {lang: "\n".join(parts) for lang, parts in out.items()}
