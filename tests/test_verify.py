@@ -404,7 +404,13 @@ def test_signed_pdf_text_is_compared_and_its_signature_checked(copy, monkeypatch
     signed = folder / EN / f"{EN}.en.signed.pdf"
     shutil.copy2(unsigned, signed)
     result = run_on(folder)
-    assert result.exit_code == 1  # no signing support in this build: not passed silently
+    assert result.exit_code == 1  # a copy of the unsigned edition carries no signature
+    assert f"{signed}: has no signature" in result.output
+
+    # Without the signing module (its extra not installed) nothing passes silently either.
+    monkeypatch.setitem(sys.modules, "statementpress.signing", None)
+    result = run_on(folder)
+    assert result.exit_code == 1
     assert f"{signed}: the signature was not checked" in result.output
 
     calls = []
