@@ -543,3 +543,33 @@ def test_docx_renders_side_by_side_in_libreoffice(rendered, statements):
     }
     assert "Стороны" in text[True] and "Parties" in text[False]
     assert "Parties" not in text[True] and "Стороны" not in text[False]
+
+
+# -- verify ---------------------------------------------------------------------------------
+
+
+def test_verify_passes_the_parallel_editions(built):
+    from statementpress.verify import verify
+
+    folder = built[f"{ID}.ru-en.pdf"].parent.parent
+    parallel = [built[f"{ID}.ru-en.{ext}"] for ext in PARALLEL_EXTENSIONS]
+    assert verify(folder, [SOURCE, ENGLISH], only=parallel, epubcheck=False) == []
+
+
+@pytest.mark.parametrize(
+    "lang, old, new", [("en", "Parties", "Partys"), ("ru", "Стороны", "Сторона")]
+)
+def test_verify_finds_a_word_missing_from_one_column(built, tmp_path, lang, old, new):
+    from statementpress.verify import verify
+
+    page = tmp_path / ID / f"{ID}.ru-en.html"
+    page.parent.mkdir()
+    markup = built[f"{ID}.ru-en.html"].read_text(encoding="utf-8")
+    cell = f'<td lang="{lang}" xml:lang="{lang}">'
+    # The first occurrence of the word in that language's cells only.
+    start = markup.index(old, markup.index(cell))
+    page.write_text(markup[:start] + new + markup[start + len(old) :], encoding="utf-8")
+    problems = verify(tmp_path, [SOURCE, ENGLISH], epubcheck=False)
+    assert [p.path for p in problems] == [str(page)]
+    assert problems[0].message.startswith(f"column {lang}: preamble, word ")
+    assert f"{old!r} missing" in problems[0].message

@@ -4,7 +4,8 @@ A parallel edition `<id>.<l1>-<l2>[-…].<ext>` prints the language versions of 
 statement in columns. Its columns are read with `statementpress.columns` (the PDF by the
 x-range of each column, the DOCX by table column, the HTML by the cells' `lang`), and each
 column must hold every word of its source, body and notes, in order: the words of the
-title block, text, signatories and notes as `expected_body` and `expected_notes` list them.
+title block, text, signatories and notes as `expected_body` and `expected_notes` list them,
+compared without the punctuation around them.
 Words the edition adds around them (language headings, page numbers, the heading of the
 notes) and the numbers of note calls, which a column prints against the word they follow,
 are allowed; a word broken at a line end is rejoined as the single editions' check does.
@@ -12,6 +13,7 @@ are allowed; a word broken at a line end is rejoined as the single editions' che
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,11 +25,10 @@ from statementpress.verify.text import (
     expected_body,
     expected_notes,
     resolve_joins,
-    shown,
 )
 
-# A note call's number printed against the word before it ("meeting1," "отношений2").
-_CALL = re.compile(r"(?<=\D)\d{1,3}(?=\W*$)")
+# Punctuation stripped from the words compared: a column is checked word by word.
+_PUNCTUATION = ".,:;!?()[]«»“”„\"'’‘—–-…，。、：；！？（）《》「」『』"
 
 
 def split_langs(tail: str, langs: Sequence[str]) -> list[str] | None:
@@ -43,6 +44,25 @@ def split_langs(tail: str, langs: Sequence[str]) -> list[str] | None:
             if rest is not None:
                 return [lang, *rest]
     return None
+
+
+def _core(token: str) -> str:
+    """A word without the punctuation around it."""
+    return token.strip(_PUNCTUATION)
+
+
+def _known(token: str, vocabulary: set[str]) -> str:
+    """An edition's word as the source has it: without the punctuation around it and, when
+    only that makes it a word of the source, without the number of a note call printed
+    against its end ("meeting1," "G205" for "G20" and call 5)."""
+    core = _core(token)
+    if core in vocabulary:
+        return core
+    for digits in (1, 2, 3):
+        bare = _core(re.sub(rf"\d{{{digits}}}(?=\W*$)", "", token, count=1))
+        if bare in vocabulary:
+            return bare
+    return core
 
 
 def _words(text: str) -> Words:
@@ -74,22 +94,18 @@ def check(path: Path, statements: Sequence[Statement]) -> list[str]:
             for token, where in zip(expected.tokens, expected.where, strict=True)
             if not token.startswith(MARK) and not (numbered and where.endswith(", number"))
         ]
-        got = resolve_joins(_words(text), [t for t, _ in wanted])
-        position = 0
-        for token, where in wanted:
-            found = next(
-                (
-                    i
-                    for i in range(position, len(got))
-                    if got[i] == token or _CALL.sub("", got[i]) == token
-                ),
-                None,
-            )
-            if found is None:
-                problems.append(
-                    f"column {lang}: {where}: {shown(token)!r} missing "
-                    f"(after {' '.join(got[max(0, position - 4) : position]) or 'the start'!r})"
-                )
-                break
-            position = found + 1
+        joined = resolve_joins(_words(text), [t for t, _ in wanted])
+        cores = [(_core(t), where) for t, where in wanted if _core(t)]
+        vocabulary = {core for core, _ in cores}
+        got = [_known(token, vocabulary) for token in joined]
+        # Words the edition adds (headings, page numbers) are allowed: only expected words
+        # that are not matched are problems, the first of each run reported.
+        matcher = difflib.SequenceMatcher(None, [c for c, _ in cores], got, autojunk=False)
+        for op, i1, i2, j1, _j2 in matcher.get_opcodes():
+            if op not in ("delete", "replace"):
+                continue
+            core, where = cores[i1]
+            before = " ".join(got[max(0, j1 - 4) : j1]) or "the start"
+            more = f" and {i2 - i1 - 1} more words" if i2 - i1 > 1 else ""
+            problems.append(f"column {lang}: {where}: {core!r}{more} missing (after {before!r})")
     return problems
