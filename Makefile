@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint setup benchmark clean
+.PHONY: build test lint setup benchmark release clean
+
+# Shards of `make release`; .github/workflows/release.yml has one matrix job per shard.
+SHARDS := 2
 
 # System packages first: creating the venv may itself need one (python3-venv).
 build:
@@ -42,5 +45,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,sign]'
 	touch $(STAMP)
 
+# The release pipeline of .github/workflows/release.yml, run here: every shard one after
+# another, then the merge, into dist/ (scripts/release.sh holds the steps).
+define release_shard
+	scripts/release.sh shard $(1) $(SHARDS) shards/shard-$(1)
+
+endef
+
+release:
+	$(MAKE) --no-print-directory setup
+	rm -rf dist shards
+	$(foreach k,$(shell seq 1 $(SHARDS)),$(call release_shard,$(k)))
+	scripts/release.sh merge dist shards/shard-*
+	scripts/release.sh assets dist
+
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build dist shards .pytest_cache

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries statementpress needs, where missing (Debian/Ubuntu).
 # Usage: scripts/system-deps.sh build|test
-# As root it runs apt-get; otherwise it prints the exact command and fails.
+# As root (or with password-less sudo, as on CI runners) it runs apt-get; otherwise it prints
+# the exact command and fails.
 set -euo pipefail
 
 want=${1:-build}
@@ -26,15 +27,21 @@ if [ "$want" = test ]; then
     have_cmd qpdf || missing+=(qpdf)
     # zbarimg decodes the QR-code requisite in the tests.
     have_cmd zbarimg || missing+=(zbar-tools)
+    # The browser test drives an installed Chromium (Debian's chromium; a runner's Chrome
+    # will do), and actionlint checks the workflows' shell steps with shellcheck.
+    have_cmd chromium || have_cmd chromium-browser || have_cmd google-chrome || missing+=(chromium)
+    have_cmd shellcheck || missing+=(shellcheck)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -eq 0 ] && have_cmd apt-get; then
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+if have_cmd apt-get && { [ ${#as_root[@]} -eq 0 ] || sudo -n true 2>/dev/null; }; then
     echo "installing system packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
     echo "statementpress needs these system packages: ${missing[*]}" >&2
     echo "install them with:  sudo apt-get install ${missing[*]}" >&2

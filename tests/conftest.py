@@ -47,6 +47,17 @@ signatories:
 """
 
 
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under `folder`, hidden ones included: the bytes of each file, None for
+    each folder, by path relative to `folder` ("/"-separated); {} if it does not exist."""
+    if not folder.exists():
+        return {}
+    return {
+        path.relative_to(folder).as_posix(): None if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+    }
+
+
 @pytest.fixture
 def write_source(tmp_path):
     """Write a source file into a temporary folder; returns its path."""

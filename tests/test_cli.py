@@ -29,7 +29,9 @@ def test_version(run):
     assert result.exit_code == 0 and result.output.startswith("statementpress ")
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["inspect"], ["new"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["check"], ["inspect"], ["new"], ["index"], ["serve"]]
+)
 def test_help_with_examples(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -62,7 +64,12 @@ def test_build_html_writes_edition_and_summary(run, tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "ca-china-fm-2020-07-16" / "ca-china-fm-2020-07-16.ru.html"
     assert out.is_file()
-    assert result.output.strip() == f"wrote {out} ({out.stat().st_size / 1024:.1f} KiB)"
+    # Not a terminal: one plain line per edition, then one summary line.
+    assert result.output.splitlines() == [
+        f"wrote {out} ({out.stat().st_size / 1024:.1f} KiB)",
+        f"wrote 1 edition of 1 statement ({out.stat().st_size / 1024:.1f} KiB); "
+        f"{tmp_path / 'index.html'} lists every edition in {tmp_path}",
+    ]
 
 
 def test_build_quiet_prints_nothing(run, tmp_path):
@@ -134,3 +141,44 @@ def test_help_does_not_import_heavy_libraries():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_build_on_a_terminal_shows_a_progress_bar(tmp_path):
+    import os
+    import pty
+
+    main, other = pty.openpty()
+    command = [sys.executable, "-m", "statementpress", "build", str(SOURCE), "-f", "html"]
+    proc = subprocess.Popen(
+        [*command, "-f", "epub", "-o", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=other,
+        stderr=other,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(other)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the other end is closed: the build has finished
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=120) == 0
+    os.close(main)
+    screen = b"".join(chunks).decode()
+    assert "writing editions" in screen and "2/2" in screen
+    assert "wrote 2 editions of 1 statement" in screen
+    assert f"wrote {tmp_path}" not in screen  # no line per edition on a terminal
+
+
+def test_index_command_rewrites_the_index(run, tmp_path):
+    assert run("build", str(SOURCE), "-f", "html", "-o", str(tmp_path), "-q").exit_code == 0
+    (tmp_path / "manifest.json").unlink()
+    result = run("index", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.output.startswith("indexed 1 statement, 1 edition: ")
+    assert (tmp_path / "manifest.json").is_file()

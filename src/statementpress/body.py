@@ -61,7 +61,35 @@ def _parse(body: str) -> tuple[SyntaxTreeNode, dict]:
     # that every text token is the source written one for one and can be placed exactly.
     md.disable("text_join")
     env: dict = {}
-    return SyntaxTreeNode(md.parse(body, env)), env
+    tokens = md.parse(body, env)
+    env[DEEPEST] = _too_deep(tokens)
+    return SyntaxTreeNode(tokens), env
+
+
+# Where `_parse` notes the first block nested deeper than the limit (0-based line), if any.
+DEEPEST = "statementpress:too-deep"
+_CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
+_CONTAINERS_END = {"blockquote_close", "bullet_list_close", "ordered_list_close"}
+
+
+def _too_deep(tokens: Sequence) -> int | None:
+    """The line of the first list or quote nested more than `MAX_BLOCK_NESTING` deep.
+
+    markdown-it stops reading the body at its own nesting limit (20 token levels, which 10
+    nested lists reach) and drops the rest silently; the tokens it made before stopping
+    always hold more containers than this limit, so no body is cut short unnoticed.
+    """
+    from statementpress.limits import MAX_BLOCK_NESTING
+
+    depth = 0
+    for token in tokens:
+        if token.type in _CONTAINERS:
+            depth += 1
+            if depth > MAX_BLOCK_NESTING:
+                return token.map[0] if token.map else 0
+        elif token.type in _CONTAINERS_END:
+            depth -= 1
+    return None
 
 
 class BodyReader:
@@ -104,6 +132,16 @@ class BodyReader:
             return (), (), (), ()
         definitions = self._scan_definitions()
         tree, env = _parse(self.body)
+        if env[DEEPEST] is not None:
+            from statementpress.limits import MAX_BLOCK_NESTING
+
+            self.error(
+                env[DEEPEST],
+                1,
+                f"lists or quotes are nested more than {MAX_BLOCK_NESTING} deep here; a "
+                "statement needs 2 (an article's sub-items): flatten the nesting",
+            )
+            return (), (), (), ()
         if env.get("references"):
             self._link_definitions()
 

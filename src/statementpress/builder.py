@@ -1,18 +1,18 @@
-"""Builder: validate every source first, then write each edition atomically into the output."""
+"""Builder: run every check first, then write all editions as one transaction into the output."""
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from statementpress import fonts, parallel
 from statementpress import layout as layouts
-from statementpress.errors import BuildError, Diagnostic, SourceError, StatementpressError
-from statementpress.model import Pos, Statement, primary_language
+from statementpress import parallel
+from statementpress.errors import BuildError, Diagnostic, SourceError
+from statementpress.model import Pos, Statement
 from statementpress.reader import load
+from statementpress.transaction import Transaction
 from statementpress.writers import (
     GROUP_WRITERS,
     PARALLEL,
@@ -24,12 +24,13 @@ from statementpress.writers import (
     edition_name,
 )
 
+if TYPE_CHECKING:
+    from statementpress.delivery.shard import Shard
+
 log = logging.getLogger("statementpress")
 
 DEFAULT_SOURCES = Path("source")
 DEFAULT_OUT = Path("build")
-# A text in a script the face lacks has hundreds of such characters: name the first few.
-MAX_GLYPH_PROBLEMS = 8
 
 
 def find_sources(sources: Sequence[str | Path] = ()) -> list[Path]:
@@ -45,13 +46,15 @@ def find_sources(sources: Sequence[str | Path] = ()) -> list[Path]:
     return found
 
 
-def load_all(sources: Sequence[str | Path] = ()) -> list[Statement]:
+def load_all(
+    sources: Sequence[str | Path] = (), max_source_size: int | None = None
+) -> list[Statement]:
     """Load and validate every source; one SourceError lists the problems of all of them."""
     statements: list[Statement] = []
     problems = []
     for path in find_sources(sources):
         try:
-            statements.append(load(path))
+            statements.append(load(path, max_source_size))
         except SourceError as exc:
             problems.extend(exc.diagnostics)
     if problems:
@@ -143,119 +146,47 @@ def resolve_formats(formats: Iterable[str] = ()) -> list[str]:
     return [name for name in every if name in wanted]
 
 
-def check_groups(
-    pairs: Sequence[tuple[Statement, layouts.Layout]], formats: Iterable[str] | None = None
-) -> list[parallel.Group]:
-    """The groups of language versions among `pairs`, after running the check of each group
-    writer among `formats` (None: every group writer, as `statementpress check` does).
+def group_problems(
+    pairs: Sequence[tuple[Statement, layouts.Layout]], formats: Iterable[str]
+) -> list[Diagnostic]:
+    """The problems of the groups of language versions among `pairs` for the group writers
+    among `formats` (the parallel editions): each writer's `check` of each group.
 
-    Every problem of every group is raised at once, as one SourceError, before anything is
-    written. With no group writer among `formats`, versions that could not be aligned are
-    only a warning: they are still printed one by one.
+    With no group writer among `formats`, versions that could not be aligned are only a
+    warning: they are still printed one by one.
     """
-    found = parallel.groups(pairs)
-    chosen = [
-        name for name in (GROUP_WRITERS if formats is None else formats) if name in GROUP_WRITERS
-    ]
-    problems: set[Diagnostic] = set()
-    for group in found:
+    chosen = [name for name in formats if name in GROUP_WRITERS]
+    problems: list[Diagnostic] = []
+    for group in parallel.groups(pairs):
         if not chosen:
             for problem in parallel.check(group.statements):
                 log.warning("%s", str(problem).replace(": error: ", ": ", 1))
         for name in chosen:
-            problems.update(GROUP_WRITERS[name].check(group.statements, group.layouts))
-    if problems:
-        raise SourceError(list(problems))
-    return found
-
-
-def write_atomically(write: Callable[[Path], object], dest: Path) -> Path:
-    """Run `write` on a temporary file beside `dest`, then rename it into place.
-
-    A failed write leaves no partial file and an earlier good `dest` untouched.
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
-    try:
-        write(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dest
-
-
-def _first_places(statement: Statement, chars: Iterable[str]) -> dict[str, Pos]:
-    """Where each of `chars` that the statement's text holds was first written, from the
-    positions in the model (a typeset space or dash stands where the one it replaced was)."""
-    wanted = set(chars)
-    found: dict[str, Pos] = {}
-    for text, pos in statement.strings():
-        if pos is None:
-            continue
-        for ch in wanted.intersection(text):
-            here = pos.at(text.index(ch))
-            if ch not in found or here.key < found[ch].key:
-                found[ch] = here
-    return found
-
-
-def _check_glyphs(statement: Statement, chosen: layouts.Layout) -> list[Diagnostic]:
-    """Characters the layout's face cannot draw: located in the source where they are there;
-    a BuildError for those the layout itself adds (its list markers, its hyphen)."""
-    face = fonts.face_for(chosen, statement.meta.lang)
-    missing = fonts.missing_glyphs(
-        face, fonts.statement_text(statement) + fonts.layout_glyphs(chosen, face)
-    )
-    found: list[Diagnostic] = []
-    rest: list[tuple[str, Pos]] = []
-    lang = statement.meta.lang
-    key = f"[fonts.{primary_language(lang)}]"
-    places = _first_places(statement, missing)
-    for ch in missing:
-        where = places.get(ch)
-        if where is None:
-            # Not in the text: the layout adds it (a list marker, its hyphen). This raises,
-            # naming the layout key.
-            fonts.check_coverage(face, statement, extra=ch)
-            continue
-        if len(found) == MAX_GLYPH_PROBLEMS:
-            rest.append((ch, where))
-            continue
-        found.append(
-            Diagnostic(
-                statement.source.path,
-                *where.key,
-                f"{ch!r} (U+{ord(ch):04X}) has no glyph in the face {face.family!r} "
-                f"([{face.key}] of layout {chosen.name!r}); write another character, or set a face "
-                f"that covers this {lang!r} text in {key} of layout.toml",
-            )
-        )
-    if rest:
-        (ch, where), more = rest[0], len(rest) - 1
-        found.append(
-            Diagnostic(
-                statement.source.path,
-                *where.key,
-                f"{ch!r} (U+{ord(ch):04X}) and {more} more characters have no glyph in "
-                f"{face.family!r}: this {lang!r} text needs its own face in {key} of layout.toml",
-            )
-        )
-    return found
+            problems.extend(GROUP_WRITERS[name].check(group.statements, group.layouts))
+    return list(dict.fromkeys(problems))
 
 
 def prepare_all(
     sources: Sequence[str | Path] = (),
     layout: str | None = None,
     layout_dirs: Sequence[str | Path] = (),
+    formats: Iterable[str] = (),
+    out: str | Path | None = None,
+    max_source_size: int | None = None,
 ) -> list[tuple[Statement, layouts.Layout]]:
-    """Everything a build checks before it writes: every source read, validated and typeset,
-    its layout loaded, and every character it prints present in the layout's face.
+    """Everything a build checks before it writes, which `statementpress check` runs too:
+    every source read, validated and typeset, its layout loaded, and the checks of
+    `checks.run` for the given formats (all when none is given) and, unless `out` is None,
+    for the edition files in `out`. One SourceError lists every problem found.
 
     `layout_dirs` are searched for layouts before the project's and the built-in ones; a
     layout a source names that none of them has is an error at the source's `layout:` line.
+    `max_source_size` overrides the limit on a source's size (`limits.max_source_size`).
     """
-    statements = [prepare(st) for st in load_all(sources)]
+    from statementpress import checks
+
+    names = resolve_formats(formats)
+    statements = [prepare(st) for st in load_all(sources, max_source_size)]
     cache: dict[str, layouts.Layout | None] = {}
     problems: list[Diagnostic] = []
     pairs = []
@@ -279,11 +210,17 @@ def prepare_all(
                 )
             )
             continue
-        problems.extend(_check_glyphs(st, chosen))
         pairs.append((st, chosen))
+    problems.extend(checks.run(pairs, [WRITERS[name] for name in names if name in WRITERS], out))
+    problems.extend(group_problems(pairs, names))
     if problems:
         raise SourceError(problems)
     return pairs
+
+
+# A step after every edition is written and before the commit; it may add files to the
+# build with `tx.path_for(relpath)` (a manifest, an index), which are committed with them.
+PostWrite = Callable[[Transaction], object]
 
 
 def build(
@@ -293,66 +230,101 @@ def build(
     out: str | Path = DEFAULT_OUT,
     on_written: Callable[[Path], None] | None = None,
     layout_dirs: Sequence[str | Path] = (),
+    max_source_size: int | None = None,
+    post_write: Sequence[PostWrite] = (),
+    shard: Shard | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    on_staged: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Build the editions of every source; returns the paths written.
 
-    Every source is validated before anything is written, so bad input writes nothing.
-    `layout` overrides the layout named in each source; `on_written` is called per edition;
-    `layout_dirs` are searched for layouts first (see `layout.search_path`).
-    Pages (`PageWriter`, the HTML edition) are written after every other format, each with
-    the list of its statement's editions written before it.
+    Every check (`prepare_all`) runs before anything is written, so bad input writes
+    nothing. Then the build is one transaction (`Transaction`): every edition is written
+    into a staging folder in `out`, each `post_write` step runs, the folder's manifest,
+    SHA256SUMS and download page are made for what `out` will hold (`delivery.stage_index`),
+    and only then are the files moved into place; any failure or signal before that leaves
+    `out` as it was. `layout` overrides the layout named in each source; `layout_dirs` are
+    searched for layouts first. With `shard`, every source is still read and checked, but
+    only the statements of that shard are written.
+    `on_plan` is called once with the number of editions about to be written, `on_staged`
+    with each edition's staged file as it is written, `on_written` per file once all are
+    in place. Returns the editions written (not the index files nor those of `post_write`).
+    Pages (`PageWriter`, the HTML edition) are written after every other format,
+    each with the list of its statement's editions written before it.
     """
+    from statementpress import delivery
+
     names = resolve_formats(formats)
-    pairs = prepare_all(sources, layout, layout_dirs)
+    pairs = prepare_all(sources, layout, layout_dirs, names, out, max_source_size)
+    if shard is not None:
+        pairs = [(st, lay) for st, lay in pairs if shard.contains(st.meta.id)]
     together = [name for name in names if name in GROUP_WRITERS]
-    groups = check_groups(pairs, together)
-    written: list[Path] = []
+    groups = parallel.groups(pairs) if together else []
+    if on_plan:
+        singles = [name for name in names if name in WRITERS]
+        on_plan(len(singles) * len(pairs) + len(together) * len(groups))
+    with Transaction(out) as tx:
 
-    def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
-        dest = Path(out) / st.meta.id / edition_name(st, writer)
-        log.debug("writing %s", dest)
-        try:
-            write_atomically(lambda tmp: writer.write(st, chosen, tmp, **extra), dest)
-        except StatementpressError:
-            raise
-        except OSError as exc:
-            raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        written.append(dest)
-        if on_written:
-            on_written(dest)
-        return dest
+        def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
+            rel = f"{st.meta.id}/{edition_name(st, writer)}"
+            log.debug("writing %s", tx.final(rel))
+            try:
+                dest = tx.path_for(rel)
+                writer.write(st, chosen, dest, **extra)
+            except OSError as exc:
+                raise BuildError(
+                    f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
+                    f"nothing was changed in {out}/"
+                ) from None
+            if on_staged:
+                on_staged(dest)
+            return dest
 
-    def write_group(writer: GroupWriter, group: parallel.Group) -> Path:
-        dest = Path(out) / group.id / parallel.edition_name(group.statements, writer.extension)
-        log.debug("writing %s", dest)
-        try:
-            write_atomically(lambda tmp: writer.write(group.statements, group.layouts, tmp), dest)
-        except OSError as exc:
-            raise BuildError(f"cannot write {dest}: {exc.strerror or exc}") from None
-        written.append(dest)
-        if on_written:
-            on_written(dest)
-        return dest
+        def write_group(writer: GroupWriter, group: parallel.Group) -> Path:
+            name = parallel.edition_name(group.statements, writer.extension)
+            rel = f"{group.id}/{name}"
+            log.debug("writing %s", tx.final(rel))
+            try:
+                dest = tx.path_for(rel)
+                writer.write(group.statements, group.layouts, dest)
+            except OSError as exc:
+                raise BuildError(
+                    f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
+                    f"nothing was changed in {out}/"
+                ) from None
+            if on_staged:
+                on_staged(dest)
+            return dest
 
-    # Three steps, whatever the order of the registry: first every edition that links no
-    # other, format by format; then the group writers' editions (the parallel editions) of
-    # each group; then the pages, each given the editions of its statement (translations and
-    # parallel editions included) that the first two steps wrote.
-    pages = [name for name in names if isinstance(WRITERS.get(name), PageWriter)]
-    editions: dict[str, list[Edition]] = {}
-    for fmt in names:
-        if fmt in pages or fmt in GROUP_WRITERS:
-            continue
-        for st, chosen in pairs:
-            dest = write(WRITERS[fmt], st, chosen)
-            editions.setdefault(st.meta.id, []).append(Edition(dest, WRITERS[fmt], st.meta.lang))
-    for fmt in together:
-        for group in groups:
-            dest = write_group(GROUP_WRITERS[fmt], group)
-            editions.setdefault(group.id, []).append(
-                Edition(dest, GROUP_WRITERS[fmt], group.langs[0], group.langs)
-            )
-    for fmt in pages:
-        for st, chosen in pairs:
-            write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))
+        # Three steps, whatever the order of the registry: first every edition that links
+        # no other, format by format; then the group writers' editions (the parallel
+        # editions) of each group; then the pages, each given the editions of its statement
+        # (translations and parallel editions included) that the first two steps wrote.
+        pages = [name for name in names if isinstance(WRITERS.get(name), PageWriter)]
+        editions: dict[str, list[Edition]] = {}
+        for fmt in names:
+            if fmt in pages or fmt in GROUP_WRITERS:
+                continue
+            for st, chosen in pairs:
+                dest = write(WRITERS[fmt], st, chosen)
+                editions.setdefault(st.meta.id, []).append(
+                    Edition(dest, WRITERS[fmt], st.meta.lang)
+                )
+        for fmt in together:
+            for group in groups:
+                dest = write_group(GROUP_WRITERS[fmt], group)
+                editions.setdefault(group.id, []).append(
+                    Edition(dest, GROUP_WRITERS[fmt], group.langs[0], group.langs)
+                )
+        for fmt in pages:
+            for st, chosen in pairs:
+                write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))
+        written = [tx.final(rel) for rel in tx.staged()]
+        for step in post_write:
+            step(tx)
+        delivery.stage_index(tx, pairs)
+        tx.commit()
+    if on_written:
+        for path in written:
+            on_written(path)
     return written

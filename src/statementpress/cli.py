@@ -138,6 +138,45 @@ def _run_verify(
         sys.exit(1)
 
 
+def _source_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """--max-source-size: bytes, or with a binary unit (512K, 2M)."""
+    if value is None:
+        return None
+    from statementpress.limits import parse_size
+
+    size = parse_size(value)
+    if size is None:
+        raise click.BadParameter(
+            f"{value!r} is not a size; give bytes or a size such as 512K or 2M",
+            ctx=ctx,
+            param=param,
+        )
+    return size
+
+
+def max_size_option(func):
+    """--max-source-size SIZE on the commands that read sources."""
+    return click.option(
+        "--max-source-size",
+        "max_source_size",
+        callback=_source_size,
+        metavar="SIZE",
+        help="Largest source file read, in bytes or as 512K, 2M (default 1M, or "
+        "$STATEMENTPRESS_MAX_SOURCE_SIZE).",
+    )(func)
+
+
+def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    from statementpress.delivery.shard import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     version=None,
@@ -155,11 +194,12 @@ def cli() -> None:
       statementpress check source/*.md          validate sources, write nothing
       statementpress verify build               read every edition back, compare with sources
       statementpress new my-statement           start a new source from a skeleton
+      statementpress serve                      preview build/ at http://127.0.0.1:8000/
     """
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path())
 @click.option(
     "-f",
     "--format",
@@ -192,6 +232,14 @@ def cli() -> None:
     help="Then verify the editions written (as 'statementpress verify'); exit 1 on a problem.",
 )
 @verify_options
+@max_size_option
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=_parse_shard,
+    help="Write only shard K of N: the statements with sha256(id) mod N = K-1 "
+    "(every language of a statement in one shard).",
+)
 @common_options
 def build(
     sources: tuple[str, ...],
@@ -202,12 +250,18 @@ def build(
     then_verify: bool,
     no_epubcheck: bool,
     trust: tuple[Path, ...],
+    max_source_size: int | None,
+    shard,
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
-    Every source is validated first; if any has a problem, nothing is written.
-    Editions go to OUT/<id>/<id>.<lang>.<ext>, each written atomically; sources sharing an
-    id also get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext>.
+    Every check runs first (the same as 'statementpress check'); if anything has a problem,
+    nothing is written. Editions go to OUT/<id>/<id>.<lang>.<ext>, all of them or none:
+    they are written into a staging folder in OUT and moved into place together, so a
+    failure or Ctrl-C leaves OUT as it was. Exit code: 0 built, 1 a problem, 2 a usage
+    error, 128+N stopped by signal N. Then OUT/manifest.json, OUT/SHA256SUMS and the
+    download page OUT/index.html describe every edition in OUT. Sources sharing an id also
+    get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext> (docs/parallel.md).
 
     \b
     Examples:
@@ -216,53 +270,197 @@ def build(
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
       statementpress build --layout-dir ~/layouts --layout ministry
       statementpress build --verify
+      statementpress build --shard 2/4 --out shard-2
     """
     from statementpress.builder import build as run
+    from statementpress.progress import BuildProgress
+    from statementpress.transaction import Interrupted
 
     _require_layout(layout, layout_dirs)
     quiet = click.get_current_context().meta["quiet"]
-
-    def report(path: Path) -> None:
-        if not quiet:
-            click.echo(f"wrote {path} ({human_size(path.stat().st_size)})")
-
-    written = run(
-        sources, formats, layout=layout, out=out, on_written=report, layout_dirs=layout_dirs
-    )
+    progress = BuildProgress(quiet=quiet)
+    try:
+        written = run(
+            sources,
+            formats,
+            layout=layout,
+            out=out,
+            on_written=progress.edition,
+            layout_dirs=layout_dirs,
+            max_source_size=max_source_size,
+            shard=shard,
+            on_plan=progress.plan,
+            on_staged=progress.step,
+        )
+    except Interrupted as stop:
+        progress.close()
+        click.echo(f"build stopped by {stop.name}; nothing was changed in {out}/", err=True)
+        click.get_current_context().exit(128 + stop.signum)
+    except BaseException:
+        progress.close()  # end the bar's line before the error is printed
+        raise
+    progress.close(out)
     if then_verify:
         _run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 
+@cli.command("index")
+@click.argument(
+    "build_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default="build"
+)
+@common_options
+def index_command(build_dir: Path) -> None:
+    """Rewrite BUILD_DIR's manifest.json, SHA256SUMS and index.html (default: build).
+
+    They are made from the editions found in BUILD_DIR and their build records, so the
+    folders of several shard builds copied into one folder can be indexed once.
+
+    \b
+    Example:
+      statementpress index dist
+    """
+    from statementpress.delivery import index
+
+    contents = index(build_dir)
+    if not click.get_current_context().meta["quiet"]:
+        n, m = len(contents.statements), len(contents.editions)
+        click.echo(
+            f"indexed {n} statement{'' if n == 1 else 's'}, {m} edition{'' if m == 1 else 's'}: "
+            f"{build_dir / 'manifest.json'}, {build_dir / 'SHA256SUMS'}, "
+            f"{build_dir / 'index.html'}"
+        )
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Edition to build; repeat for several. Default: all.",
+)
+@click.option(
+    "-l",
+    "--layout",
+    callback=_check_layout,
+    help="Layout to use instead of the one each source names.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder, served.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
+)
+@layout_dir_option
+@common_options
+def serve(
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    layout: str | None,
+    out: Path,
+    host: str,
+    port: int,
+    layout_dirs: tuple[Path, ...],
+) -> None:
+    """Build SOURCES, serve OUT at http://HOST:PORT/ and rebuild on every change.
+
+    A change to a source or to a layout file rebuilds. If a rebuild fails, the last good
+    build stays served and every page shows the located error at its top. Only GET and
+    HEAD are answered, and nothing outside OUT is served.
+
+    \b
+    Examples:
+      statementpress serve
+      statementpress serve source/ca-china-fm-2020-07-16.md --format html --port 8080
+    """
+    from statementpress.delivery.serve import Preview
+    from statementpress.layout import search_path
+
+    _require_layout(layout, layout_dirs)
+    quiet = click.get_current_context().meta["quiet"]
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
+    watched = [Path(s).parent for s in sources] if sources else [Path("source")]
+    watched += search_path(layout_dirs)
+
+    def build_once() -> None:
+        from statementpress.builder import build as run
+
+        run(sources, formats, layout=layout, out=out, layout_dirs=layout_dirs)
+
+    def report(line: str) -> None:
+        if not quiet:
+            click.echo(line, err=True)
+
+    try:
+        preview = Preview(build_once, out, sorted(set(watched)), host, port, report)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    preview.run()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="Check for this edition only; repeat for several. Default: all.",
+)
 @click.option(
     "-l",
     "--layout",
     callback=_check_layout,
     help="Check against this layout instead of the one each source names.",
 )
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder a build would write (its edition paths are checked too).",
+)
 @layout_dir_option
+@max_size_option
 @common_options
-def check(sources: tuple[str, ...], layout: str | None, layout_dirs: tuple[Path, ...]) -> None:
+def check(
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    layout: str | None,
+    out: Path,
+    layout_dirs: tuple[Path, ...],
+    max_source_size: int | None,
+) -> None:
     """Validate SOURCES (default: source/*.md) without writing anything.
 
-    Runs every check a build runs before writing (the source, its layout, the glyphs of the
-    layout's face, and whether language versions line up for the parallel editions). Each
-    problem is printed as 'path:line:col: error: message'; the exit
-    code is 1 if there is any.
+    Runs exactly the checks a build runs before writing: the source, its layout and
+    templates, the glyphs of the layout's face, what each format's writer would refuse
+    (of every format, or those given with --format), and whether language versions line up
+    for the parallel editions. Each problem is printed as 'path:line:col: error: message';
+    the exit code is 1 if there is any, else 0.
 
     \b
-    Example:
+    Examples:
       statementpress check source/ca-china-fm-2020-07-16.md
+      statementpress check --format html --format pdf
     """
-    from statementpress.builder import check_groups, prepare_all
+    from statementpress.builder import prepare_all
 
     _require_layout(layout, layout_dirs)
-    pairs = prepare_all(sources, layout, layout_dirs)
-    check_groups(pairs)
-    statements = [st for st, _ in pairs]
+    pairs = prepare_all(sources, layout, layout_dirs, formats, out, max_source_size)
     if not click.get_current_context().meta["quiet"]:
-        for st in statements:
+        for st, _ in pairs:
             click.echo(
                 f"{st.source.path}: ok ({len(st.articles)} articles, "
                 f"{len(st.signatories)} signatories, {len(st.notes)} notes)"
@@ -309,9 +507,10 @@ def verify_command(
 
 
 @cli.command()
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path())
+@max_size_option
 @common_options
-def inspect(source: str) -> None:
+def inspect(source: str, max_source_size: int | None) -> None:
     """Print the document model of SOURCE as JSON.
 
     \b
@@ -323,7 +522,8 @@ def inspect(source: str) -> None:
     from statementpress.model import to_dict
     from statementpress.reader import load
 
-    click.echo(json.dumps(to_dict(load(source)), ensure_ascii=False, indent=2))
+    statement = load(source, max_source_size)
+    click.echo(json.dumps(to_dict(statement), ensure_ascii=False, indent=2))
 
 
 @cli.command()

@@ -16,7 +16,11 @@ class StatementpressError(click.ClickException):
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in a source file, at a 1-based line and column."""
+    """One problem in a source file, at a 1-based line and column.
+
+    Line 0 places it in the file (or another named place, such as "environment") as a
+    whole; an empty path when the message itself says where.
+    """
 
     path: str
     line: int
@@ -24,6 +28,10 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
+        if not self.path:
+            return f"error: {self.message}"
+        if not self.line:
+            return f"{self.path}: error: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from statementpress import characters
+from statementpress import characters, limits, sourcefile
 from statementpress import layout as layouts
 from statementpress.body import BodyReader
 from statementpress.errors import Diagnostic, SourceError
@@ -35,16 +35,14 @@ FENCE = "---"
 FENCE_END = ("---", "...")
 
 
-def load(path: str | Path) -> Statement:
-    """Read and validate one source file; raise `SourceError` listing every problem in it."""
-    shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise SourceError(
-            [Diagnostic(shown, 1, 1, f"cannot read the file: {exc.strerror}")]
-        ) from None
-    return parse(data, shown)
+def load(path: str | Path, max_size: int | None = None) -> Statement:
+    """Read and validate one source file; raise `SourceError` listing every problem in it.
+
+    The file must be a regular file of at most `max_size` bytes (default: see
+    `limits.max_source_size`); a folder, a device or a named pipe is refused before it is
+    opened, so that reading never blocks or runs without end.
+    """
+    return parse(sourcefile.read(path, limits.max_source_size(max_size)), str(path))
 
 
 def parse(data: bytes, path: str = "<string>") -> Statement:
@@ -117,6 +115,11 @@ class _Reader:
 
         offset = 2  # front matter starts on the file's second line
         source = "\n".join(fm_lines)
+        refused = sourcefile.yaml_refusal(source)
+        if refused is not None:
+            line, col, message = refused
+            self.error(line + offset, col, message)
+            return None, ()
         try:
             root = yaml.compose(source, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
@@ -294,7 +297,14 @@ class _Fields:
         if raw is None:
             return None
         if ID_RE.fullmatch(raw):
-            return raw
+            if len(raw) <= limits.MAX_ID_LENGTH:
+                return raw
+            self.at(
+                node,
+                f"the id is {len(raw)} characters long; ids are limited to "
+                f"{limits.MAX_ID_LENGTH}, as the id names the output folder and files",
+            )
+            return None
         if "/" in raw or "\\" in raw or ".." in raw:
             why = "it must not contain path separators or '..'"
         elif raw != raw.lower():
@@ -373,9 +383,20 @@ class _Fields:
             problem = "write it as YYYY-MM-DD, e.g. 2020-07-16"
         else:
             try:
-                return datetime.date.fromisoformat(raw)
+                date = datetime.date.fromisoformat(raw)
             except ValueError as exc:
                 problem = f"{exc}"
+            else:
+                earliest, latest = (
+                    datetime.date(*limits.EARLIEST_DATE),
+                    datetime.date(*limits.LATEST_DATE),
+                )
+                if earliest <= date <= latest:
+                    return date
+                problem = (
+                    f"give a date from {earliest} to {latest}, which every edition can "
+                    "store (the ZIP timestamps of DOCX and EPUB end in 2107)"
+                )
         self.at(node, f"invalid date {raw!r}: {problem}")
         return None
 

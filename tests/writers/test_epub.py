@@ -17,7 +17,6 @@ from checks import epubcheck
 from conftest import MINIMAL, SOURCE
 from parity import assert_same_words
 from statementpress import fonts, layout, reproducible
-from statementpress.errors import BuildError
 from statementpress.writers import epub as epub_writer
 
 NS = {
@@ -300,16 +299,18 @@ def test_cli_build_writes_the_edition_path(book, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "--format", "epub"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     path = tmp_path / "build" / "ca-china-fm-2020-07-16" / "ca-china-fm-2020-07-16.ru.epub"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    # The edition and its build record (docs/manifest.md), nothing else: no partial file.
+    assert sorted(p.name for p in path.parent.iterdir()) == [f".{path.stem}.json", path.name]
     # Same statement, same bytes as the writer's own build (so EPUBCheck has seen it).
     assert path.read_bytes() == book.read_bytes()
     epubcheck(path)
 
 
-def test_missing_glyph_fails_the_build(write_source, tmp_path):
-    from statementpress import load
+def test_missing_glyph_fails_the_build_before_writing(write_source, tmp_path):
+    from statementpress.builder import build
+    from statementpress.errors import SourceError
 
-    st = load(write_source(MINIMAL.replace("Первая статья", "Первая статья 中")))
-    with pytest.raises(BuildError, match="no glyph"):
-        epub_writer.write(st, layout.load("official"), tmp_path / "x.epub")
-    assert not (tmp_path / "x.epub").exists()
+    source = write_source(MINIMAL.replace("Первая статья", "Первая статья 中"))
+    with pytest.raises(SourceError, match=f"^{source}:20:18: error: '中' .*no glyph"):
+        build([source], ["epub"], out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -573,3 +573,17 @@ def test_verify_finds_a_word_missing_from_one_column(built, tmp_path, lang, old,
     assert [p.path for p in problems] == [str(page)]
     assert problems[0].message.startswith(f"column {lang}: preamble, word ")
     assert f"{old!r} missing" in problems[0].message
+
+
+def test_manifest_lists_the_parallel_editions(built):
+    import json
+
+    folder = built[f"{ID}.ru-en.pdf"].parent.parent
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (statement,) = [s for s in manifest["statements"] if s["id"] == ID]
+    assert statement["languages"] == ["en", "ru"]
+    parallel = {e["path"]: e for e in statement["editions"] if e["lang"] == "ru-en"}
+    assert sorted(parallel) == [f"{ID}/{ID}.ru-en.{ext}" for ext in sorted(PARALLEL_EXTENSIONS)]
+    for entry in parallel.values():
+        # Described by the first column's version: the authoritative Russian text.
+        assert entry["authoritative"] is True and entry["source"] == str(SOURCE)

@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import io
 import logging
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ from pyhanko.stamp import StaticStampStyle
 from statementpress.signing import SigningError
 from statementpress.signing import mark as marks
 from statementpress.signing.keys import Key, load_key, signing_time
+from statementpress.transaction import Transaction
 
 log = logging.getLogger("statementpress")
 
@@ -163,8 +165,6 @@ def sign_file(
 
     `timestamper` (a pyHanko TimeStamper) replaces the HTTP client that `tsa` makes.
     """
-    from statementpress.builder import write_atomically
-
     dest = dest or signed_path(unsigned)
     when = when or signing_time()
     if not key.not_before <= when <= key.not_after:
@@ -236,7 +236,14 @@ def sign_file(
         raise
     except Exception as exc:
         raise SigningError(f"{unsigned}: signing failed: {_reason(exc, tsa)}") from None
-    write_atomically(lambda tmp: tmp.write_bytes(signed), dest)
+    # A temporary name and a rename: a failed write never leaves half a signed file.
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        tmp.write_bytes(signed)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return dest
 
 
@@ -295,21 +302,25 @@ def sign_build(
     key = load_key(key_path, passphrase)
     when = signing_time()
     timestamper = _timestamper(tsa)
-    written = []
-    for unsigned in found:
-        log.debug("signing %s", unsigned)
-        dest = sign_file(
-            unsigned,
-            key,
-            reason=reason,
-            location=location,
-            visible=visible,
-            when=when,
-            build_dir=build_dir,
-            timestamper=timestamper,
-            tsa=tsa,
-        )
-        written.append(dest)
+    # All or nothing, like a build: every signed file is staged, then committed together.
+    with Transaction(build_dir) as tx:
+        for unsigned in found:
+            log.debug("signing %s", unsigned)
+            rel = signed_path(unsigned).relative_to(build_dir).as_posix()
+            sign_file(
+                unsigned,
+                key,
+                dest=tx.path_for(rel),
+                reason=reason,
+                location=location,
+                visible=visible,
+                when=when,
+                build_dir=build_dir,
+                timestamper=timestamper,
+                tsa=tsa,
+            )
+        written = tx.commit()
+    for dest in written:
         if on_signed:
             on_signed(dest)
     return written

@@ -1,4 +1,6 @@
-"""The writers registry: one entry per edition format, each a `write(statement, layout, dest)`.
+"""The writers registry: one entry per edition format, each a `write(statement, layout, dest)`
+and a `check(statement, layout)` that finds, before any edition is written, everything the
+write could refuse.
 
 A `PageWriter` (the HTML page) also gets the list of the editions written before it.
 
@@ -45,6 +47,12 @@ class Writer(Format):
     def write(self, statement: Statement, layout: Layout, dest: Path) -> Path:
         """Write one edition of `statement` to `dest` and return the path written."""
         return importlib.import_module(self.module).write(statement, layout, dest)
+
+    def check(self, statement: Statement, layout: Layout) -> list[Diagnostic]:
+        """Everything writing this edition could refuse, found without writing: the module's
+        `check(statement, layout)` (none for a module without one)."""
+        found = getattr(importlib.import_module(self.module), "check", None)
+        return list(found(statement, layout)) if found else []
 
 
 @dataclass(frozen=True)

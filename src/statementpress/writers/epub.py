@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from statementpress import fonts, reproducible, zipout
+from statementpress.dates import format_date
+from statementpress.errors import Diagnostic
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -201,6 +203,17 @@ def content(
         )
         for style, path in face.files.items()
     ]
+    css, page = _documents(statement, layout, face)
+    return [
+        ManifestItem("statement", CONTENT, "application/xhtml+xml", page),
+        ManifestItem("css", STYLESHEET, "text/css", css.encode("utf-8")),
+        *font_items,
+    ]
+
+
+def _documents(statement: Statement, layout: Layout, face: fonts.FontFace) -> tuple[str, bytes]:
+    """The stylesheet and the content document rendered from the layout's templates (the
+    document checked to be well-formed XML)."""
     css_folder = PurePosixPath(STYLESHEET).parent
     css = layout.render(
         "epub.css.j2",
@@ -210,11 +223,24 @@ def content(
         hyphenate_character=face.hyphenate_character,
     )
     page = html.render(statement, layout, mode="epub", stylesheets=[{"href": STYLESHEET}])
-    return [
-        ManifestItem("statement", CONTENT, "application/xhtml+xml", _well_formed(CONTENT, page)),
-        ManifestItem("css", STYLESHEET, "text/css", css.encode("utf-8")),
-        *font_items,
-    ]
+    return css, _well_formed(CONTENT, page)
+
+
+# The layout's templates this edition renders (their parents and imports are followed).
+TEMPLATES = ("statement.html.j2", "epub.css.j2")
+
+
+def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
+    """Templates compile and render to well-formed XHTML; the face has the labels and date
+    the package shows; `SOURCE_DATE_EPOCH`, if set, is a time ZIP can store."""
+    from statementpress import checks
+
+    face = fonts.face_for(layout, statement.meta.lang)
+    found = checks.templates(layout, TEMPLATES) or checks.rendered(
+        lambda: _documents(statement, layout, face)
+    )
+    found += checks.drawn_glyphs(statement, layout, checks.language_drawn(statement, layout))
+    return found + reproducible.problems(zip_format=True)
 
 
 def nav(statement: Statement) -> ManifestItem:
@@ -278,14 +304,15 @@ def _relative(href: str, folder: PurePosixPath) -> str:
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the EPUB edition to `dest`."""
     face = fonts.face_for(layout, statement.meta.lang)
+    # Everything the package shows besides the text, for the subset of the fonts.
     added = " ".join(
         [
             *labels(statement.meta.lang).values(),
             *(p.text for p in toc(statement)),
             fonts.layout_glyphs(layout, face),
+            format_date(statement.meta.date, statement.meta.lang),
         ]
     )
-    fonts.check_coverage(face, statement, extra=added)
     when = reproducible.build_time(statement)
     shown = fonts.statement_text(statement) + added
     items = [nav(statement), *content(statement, layout, face, shown)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from statementpress import __version__
 from statementpress.dates import format_date
+from statementpress.errors import Diagnostic
 from statementpress.labels import labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -71,23 +72,38 @@ def _links(editions: Sequence[Edition], lang: str) -> list[dict[str, str]]:
     return found
 
 
-def write(
-    statement: Statement, layout: Layout, dest: Path, editions: Sequence[Edition] = ()
-) -> Path:
-    """Write the HTML edition (stylesheet inlined, so the page stands alone) to `dest`.
-
-    `editions` are the statement's other editions from the same build, in every language,
-    which the builder wrote before the page; the page links them.
-    """
+def page(statement: Statement, layout: Layout, editions: Sequence[Edition] = ()) -> str:
+    """The HTML edition's markup, its stylesheet inlined so that the page stands alone."""
     from statementpress.fonts import face_for
 
     css = layout.render("screen.css.j2", family=face_for(layout, statement.meta.lang).family)
-    page = render(
+    return render(
         statement,
         layout,
         mode="html",
         stylesheets=[{"text": css}],
         editions=_links(editions, statement.meta.lang),
     )
-    dest.write_text(page, encoding="utf-8")
+
+
+# The layout's templates this edition renders (their parents and imports are followed).
+TEMPLATES = ("statement.html.j2", "screen.css.j2")
+
+
+def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
+    """The page's templates compile and render for this statement."""
+    from statementpress import checks
+
+    return checks.templates(layout, TEMPLATES) or checks.rendered(lambda: page(statement, layout))
+
+
+def write(
+    statement: Statement, layout: Layout, dest: Path, editions: Sequence[Edition] = ()
+) -> Path:
+    """Write the HTML edition to `dest`.
+
+    `editions` are the statement's other editions from the same build, in every language,
+    which the builder wrote before the page; the page links them.
+    """
+    dest.write_text(page(statement, layout, editions), encoding="utf-8")
     return dest

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts
+from statementpress import fonts, reproducible
+from statementpress.errors import Diagnostic
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -34,8 +35,6 @@ def rule_svg(layout: Layout) -> str:
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
-    # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
-    fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
     faces = fonts.font_face_sources(face, Path.as_uri)
     return layout.render(
         "print.css.j2",
@@ -45,6 +44,22 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         m=statement.meta,
         labels=labels(statement.meta.lang),
     )
+
+
+# The layout's templates this edition renders (their parents and imports are followed).
+TEMPLATES = ("statement.html.j2", "print.css.j2")
+
+
+def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
+    """Templates compile and render; the face has the labels and date the pages print;
+    `SOURCE_DATE_EPOCH`, if set, is a time a PDF date can hold."""
+    from statementpress import checks
+
+    found = checks.templates(layout, TEMPLATES) or checks.rendered(
+        lambda: (stylesheet(statement, layout), html.render(statement, layout, mode="pdf"))
+    )
+    found += checks.drawn_glyphs(statement, layout, checks.language_drawn(statement, layout))
+    return found + reproducible.problems(zip_format=False)
 
 
 def _displaced_note(document: Any, statement: Statement) -> tuple[int, int] | None:

@@ -28,7 +28,7 @@ from fontTools.ttLib import TTFont
 
 from statementpress import fonts, reproducible, zipout
 from statementpress.dates import format_date
-from statementpress.errors import LayoutError
+from statementpress.errors import Diagnostic, LayoutError
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers.docx import body
@@ -359,23 +359,62 @@ def font_signature(path: Path) -> tuple[str, dict[str, str]]:
     return panose.hex().upper(), signature
 
 
-def core_properties(doc: Document, statement: Statement) -> None:
-    """docProps/core.xml: title, subject, keywords, language, the generator, build time."""
+# Word (and python-docx) take at most 255 characters in a text document property.
+MAX_PROPERTY = 255
+
+
+def core_values(statement: Statement) -> dict[str, str]:
+    """The text properties of docProps/core.xml, by python-docx's name, before fitting."""
     m = statement.meta
+    return {
+        "title": m.title_text,
+        "subject": m.full_title,
+        "keywords": "; ".join(p for p in (m.kind, *statement.parties) if p),
+        "category": m.kind or "",
+        "comments": f"{m.full_title}, {format_date(m.date, m.lang)}",
+        "language": m.lang,
+        "identifier": m.id,
+        "author": GENERATOR,
+        "last_modified_by": GENERATOR,
+    }
+
+
+def fit(value: str, limit: int = MAX_PROPERTY) -> str:
+    """`value`, cut to `limit` characters with an ellipsis where it is longer."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def core_properties(doc: Document, statement: Statement) -> None:
+    """docProps/core.xml: title, subject, keywords, language, the generator, build time.
+
+    A value longer than Word takes is shortened (the check has warned about it); the text
+    of the document itself is never shortened.
+    """
     when = reproducible.build_time(statement).replace(tzinfo=None)
     cp = doc.core_properties
-    cp.title = m.title_text
-    cp.subject = m.full_title
-    cp.keywords = "; ".join(p for p in (m.kind, *statement.parties) if p)
-    cp.category = m.kind or ""
-    cp.comments = f"{m.full_title}, {format_date(m.date, m.lang)}"
-    cp.language = m.lang
-    cp.identifier = m.id
-    cp.author = GENERATOR
-    cp.last_modified_by = GENERATOR
+    for name, value in core_values(statement).items():
+        setattr(cp, name, fit(value))
     cp.created = when
     cp.modified = when
     cp.revision = 1
+
+
+def reference_problems(layout: Layout) -> list[Diagnostic]:
+    """A `docx.reference` the layout names that is missing or not a Word document."""
+    name = layout.get("docx.reference")
+    if not name:
+        return []
+    from statementpress.checks import layout_place
+
+    try:
+        docx.Document(str(layout.find_file(name)))
+    except LayoutError as exc:
+        problem = exc.format_message()
+    except Exception as exc:  # python-docx raises many kinds on a damaged file
+        problem = f"{name!r} cannot be read as a Word document ({type(exc).__name__}: {exc})"
+    else:
+        return []
+    return [Diagnostic(*layout_place(layout, "docx.reference"), problem)]
 
 
 def entries(blob: bytes) -> list[zipout.Entry]:

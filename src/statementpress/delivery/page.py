@@ -1,0 +1,100 @@
+"""The download page `index.html`: every statement of a build folder, its reading pages and
+every edition with its size, SHA-256 and a download link, from the template `index.html.j2`."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from statementpress.delivery.manifest import MANIFEST, SUMS, Contents, Edition, Entry
+from statementpress.model import primary_language
+
+# Each language named in itself, as a reader looking for their language finds it.
+ENDONYMS = {
+    "ar": "العربية",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "español",
+    "fr": "français",
+    "kk": "қазақ тілі",
+    "ky": "кыргызча",
+    "mn": "монгол",
+    "pt": "português",
+    "ru": "русский",
+    "tg": "тоҷикӣ",
+    "tk": "türkmen dili",
+    "uz": "oʻzbekcha",
+    "zh": "中文",
+}
+
+
+def language_name(lang: str) -> str:
+    """`русский (ru)`: the language in itself, then its tag; the tag alone when unknown."""
+    name = ENDONYMS.get(primary_language(lang))
+    return f"{name} ({lang})" if name else lang
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _edition(e: Edition, number: int) -> dict[str, Any]:
+    from statementpress.writers import WRITERS, human_size
+
+    writer = WRITERS[e.format]
+    return {
+        "e": e,
+        "label": writer.label,
+        "media_type": writer.media_type,
+        "name": e.path.rpartition("/")[2],
+        "size": human_size(e.bytes),
+        "language": language_name(e.lang),
+        "hash_id": f"sha-{number}",
+    }
+
+
+def _statement(st: Entry, first: int) -> dict[str, Any]:
+    readable = {e.lang: e.path for e in st.editions if e.format == "html"}
+    return {
+        "st": st,
+        "main": st.main,
+        "versions": [
+            {"v": v, "language": language_name(v.lang), "read": readable.get(v.lang)}
+            for v in st.versions
+        ],
+        "editions": [_edition(e, first + i) for i, e in enumerate(st.editions)],
+    }
+
+
+def render(contents: Contents) -> bytes:
+    """The page as UTF-8 bytes; the same folder contents always give the same bytes."""
+    from statementpress import __version__
+
+    statements = []
+    count = 0
+    for st in contents.statements:
+        statements.append(_statement(st, count + 1))
+        count += len(st.editions)
+    page = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            statements=statements,
+            edition_count=count,
+            manifest=MANIFEST,
+            sums=SUMS,
+            generator=f"statementpress {__version__}",
+        )
+    )
+    return page.encode("utf-8")
