@@ -10,12 +10,15 @@ import pytest
 from conftest import MINIMAL, SOURCE
 from statementpress.builder import build, resolve_formats
 from statementpress.errors import BuildError, SourceError
-from statementpress.writers import WRITERS, Writer
+from statementpress.writers import GROUP_WRITERS, WRITERS, Writer
 
 
 def test_resolve_formats_order_and_all():
     assert resolve_formats(["html"]) == ["html"]
-    assert resolve_formats([]) == resolve_formats(["all"]) == list(WRITERS)
+    assert resolve_formats([]) == resolve_formats(["all"]) == [*WRITERS, *GROUP_WRITERS]
+    # "parallel" is every group writer (the parallel editions), after the per-statement ones.
+    assert resolve_formats(["parallel", "pdf"]) == ["pdf", *GROUP_WRITERS]
+    assert resolve_formats(["parallel-pdf"]) == ["parallel-pdf"]
     with pytest.raises(BuildError, match="valid formats"):
         resolve_formats(["rtf"])
 

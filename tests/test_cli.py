@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import MINIMAL, ROOT, SOURCE
 from statementpress.cli import cli
-from statementpress.writers import WRITERS
+from statementpress.writers import GROUP_WRITERS, WRITERS
 
 
 @pytest.fixture
@@ -89,7 +89,10 @@ def test_build_bad_source_writes_nothing(run, write_source, tmp_path):
 @pytest.mark.parametrize(
     "args, names",
     [
-        (["--format", "rtf"], ", ".join(repr(n) for n in (*WRITERS, "all"))),
+        (
+            ["--format", "rtf"],
+            ", ".join(repr(n) for n in (*WRITERS, *GROUP_WRITERS, "parallel", "all")),
+        ),
         (["--layout", "fancy"], "valid layouts: "),
     ],
 )

@@ -8,6 +8,7 @@ from lxml import html
 from conftest import MINIMAL, ROOT
 from statementpress.builder import build
 from statementpress.errors import SourceError
+from statementpress.writers import GROUP_WRITERS
 
 FIXTURES = ROOT / "tests" / "fixtures"
 EN = FIXTURES / "harbour-accord-2031.en.md"
@@ -156,6 +157,8 @@ def test_fixtures_build_into_every_format(fixture_editions):
         for lang in ("en", "zh")
         for ext in ("pdf", "docx", "epub", "html")
     }
+    # The two versions also make the parallel editions (English, authoritative, first).
+    expected |= {f"harbour-accord-2031.en-zh.{w.extension}" for w in GROUP_WRITERS.values()}
     assert set(fixture_editions) == expected
 
 

@@ -53,8 +53,9 @@ def test_english_version_is_an_unofficial_translation_of_the_same_statement() ->
     assert english.meta.lang == "en"
     assert russian.meta.lang == "ru"
     assert english.meta.authoritative is False
-    # The source says in a comment what the editions should say once a key exists for it.
-    assert "The authoritative text is the Russian original." in ENGLISH.read_text("utf-8")
+    assert russian.meta.authoritative is True
+    assert english.meta.translation is not None
+    assert english.meta.translation.of == "ru"
 
 
 def test_english_version_has_the_shape_of_the_russian_text() -> None:

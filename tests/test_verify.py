@@ -101,7 +101,10 @@ def test_clean_build_verifies(built):
     result = run_on(built)
     assert result.exit_code == 0, result.output
     verified = [line for line in result.output.splitlines() if line.startswith("verified ")]
-    assert len(verified) == 12  # three statements, four formats
+    # Three statements, four formats, and the parallel PDF, DOCX and HTML of the two
+    # versions of the fixture.
+    assert len(verified) == 15
+    assert sum(".en-zh." in line for line in verified) == 3
 
 
 def test_verify_library_call_returns_no_problems(built):

@@ -8,11 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statementpress import layout as layouts
+from statementpress import parallel
 from statementpress.errors import BuildError, Diagnostic, SourceError
 from statementpress.model import Pos, Statement
 from statementpress.reader import load
 from statementpress.transaction import Transaction
-from statementpress.writers import WRITERS, Edition, PageWriter, Writer, edition_name
+from statementpress.writers import (
+    GROUP_WRITERS,
+    PARALLEL,
+    WRITERS,
+    Edition,
+    GroupWriter,
+    PageWriter,
+    Writer,
+    edition_name,
+)
 
 if TYPE_CHECKING:
     from statementpress.delivery.shard import Shard
@@ -87,17 +97,18 @@ def _check_translations(statements: Sequence[Statement]) -> None:
                     f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
                 )
             )
-        counts = {(len(st.articles), len(st.signatories)) for st in group}
-        if len(counts) > 1:
-            log.warning(
-                "translations of %r differ in their number of articles or signatories: %s",
-                statement_id,
-                ", ".join(
-                    f"{st.meta.lang}: {len(st.articles)} articles, "
-                    f"{len(st.signatories)} signatories"
-                    for st in group
-                ),
-            )
+        for st in group:
+            said = st.meta.translation
+            if marked and said and said.of.lower() != marked[0].meta.lang.lower():
+                problems.append(
+                    Diagnostic(
+                        st.source.path,
+                        *_key_pos(st, "translation").key,
+                        f"'translation' says the authoritative text is in {said.of!r}, but "
+                        f"{marked[0].source.path}, the authoritative version of "
+                        f"{statement_id!r}, is in {marked[0].meta.lang!r}; make them agree",
+                    )
+                )
     if problems:
         raise SourceError(problems)
 
@@ -118,16 +129,41 @@ def prepare(statement: Statement) -> Statement:
 
 
 def resolve_formats(formats: Iterable[str] = ()) -> list[str]:
-    """Format names in build order; "all" (or nothing) means every registered format."""
+    """Format names in build order; "all" (or nothing) means every registered format, group
+    writers included; "parallel" means every group writer (the parallel editions)."""
     wanted = set(formats) or {"all"}
-    unknown = wanted - set(WRITERS) - {"all"}
+    every = [*WRITERS, *GROUP_WRITERS]
+    unknown = wanted - set(every) - {"all", PARALLEL}
     if unknown:
         raise BuildError(
-            f"unknown format {sorted(unknown)[0]!r}; valid formats: {', '.join(WRITERS)}, all"
+            f"unknown format {sorted(unknown)[0]!r}; valid formats: {', '.join(every)}, "
+            f"{PARALLEL}, all"
         )
     if "all" in wanted:
-        return list(WRITERS)
-    return [name for name in WRITERS if name in wanted]
+        return every
+    if PARALLEL in wanted:
+        wanted |= set(GROUP_WRITERS)
+    return [name for name in every if name in wanted]
+
+
+def group_problems(
+    pairs: Sequence[tuple[Statement, layouts.Layout]], formats: Iterable[str]
+) -> list[Diagnostic]:
+    """The problems of the groups of language versions among `pairs` for the group writers
+    among `formats` (the parallel editions): each writer's `check` of each group.
+
+    With no group writer among `formats`, versions that could not be aligned are only a
+    warning: they are still printed one by one.
+    """
+    chosen = [name for name in formats if name in GROUP_WRITERS]
+    problems: list[Diagnostic] = []
+    for group in parallel.groups(pairs):
+        if not chosen:
+            for problem in parallel.check(group.statements):
+                log.warning("%s", str(problem).replace(": error: ", ": ", 1))
+        for name in chosen:
+            problems.extend(GROUP_WRITERS[name].check(group.statements, group.layouts))
+    return list(dict.fromkeys(problems))
 
 
 def prepare_all(
@@ -175,7 +211,8 @@ def prepare_all(
             )
             continue
         pairs.append((st, chosen))
-    problems.extend(checks.run(pairs, [WRITERS[name] for name in names], out))
+    problems.extend(checks.run(pairs, [WRITERS[name] for name in names if name in WRITERS], out))
+    problems.extend(group_problems(pairs, names))
     if problems:
         raise SourceError(problems)
     return pairs
@@ -221,8 +258,11 @@ def build(
     pairs = prepare_all(sources, layout, layout_dirs, names, out, max_source_size)
     if shard is not None:
         pairs = [(st, lay) for st, lay in pairs if shard.contains(st.meta.id)]
+    together = [name for name in names if name in GROUP_WRITERS]
+    groups = parallel.groups(pairs) if together else []
     if on_plan:
-        on_plan(len(names) * len(pairs))
+        singles = [name for name in names if name in WRITERS]
+        on_plan(len(singles) * len(pairs) + len(together) * len(groups))
     with Transaction(out) as tx:
 
         def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
@@ -240,18 +280,41 @@ def build(
                 on_staged(dest)
             return dest
 
-        # Two steps, whatever the order of the registry: first every edition that links no
-        # other, format by format; then the pages, each given the editions of its statement
-        # (translations included) that the first step wrote.
-        pages = [name for name in names if isinstance(WRITERS[name], PageWriter)]
+        def write_group(writer: GroupWriter, group: parallel.Group) -> Path:
+            name = parallel.edition_name(group.statements, writer.extension)
+            rel = f"{group.id}/{name}"
+            log.debug("writing %s", tx.final(rel))
+            try:
+                dest = tx.path_for(rel)
+                writer.write(group.statements, group.layouts, dest)
+            except OSError as exc:
+                raise BuildError(
+                    f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
+                    f"nothing was changed in {out}/"
+                ) from None
+            if on_staged:
+                on_staged(dest)
+            return dest
+
+        # Three steps, whatever the order of the registry: first every edition that links
+        # no other, format by format; then the group writers' editions (the parallel
+        # editions) of each group; then the pages, each given the editions of its statement
+        # (translations and parallel editions included) that the first two steps wrote.
+        pages = [name for name in names if isinstance(WRITERS.get(name), PageWriter)]
         editions: dict[str, list[Edition]] = {}
         for fmt in names:
-            if fmt in pages:
+            if fmt in pages or fmt in GROUP_WRITERS:
                 continue
             for st, chosen in pairs:
                 dest = write(WRITERS[fmt], st, chosen)
                 editions.setdefault(st.meta.id, []).append(
                     Edition(dest, WRITERS[fmt], st.meta.lang)
+                )
+        for fmt in together:
+            for group in groups:
+                dest = write_group(GROUP_WRITERS[fmt], group)
+                editions.setdefault(group.id, []).append(
+                    Edition(dest, GROUP_WRITERS[fmt], group.langs[0], group.langs)
                 )
         for fmt in pages:
             for st, chosen in pairs:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from statementpress.writers import WRITERS, human_size
+from statementpress.writers import GROUP_WRITERS, PARALLEL, WRITERS, human_size
 
-FORMAT_NAMES = (*WRITERS, "all")
+FORMAT_NAMES = (*WRITERS, *GROUP_WRITERS, PARALLEL, "all")
 
 
 def _version() -> str:
@@ -206,7 +206,9 @@ def cli() -> None:
     "formats",
     multiple=True,
     type=click.Choice(FORMAT_NAMES),
-    help="Edition to build; repeat for several. Default: all.",
+    help="Edition to build; repeat for several. 'parallel' is the parallel editions of "
+    "statements with several language versions (parallel-pdf, parallel-docx, parallel-html). "
+    "Default: all.",
 )
 @click.option(
     "-l",
@@ -258,7 +260,8 @@ def build(
     they are written into a staging folder in OUT and moved into place together, so a
     failure or Ctrl-C leaves OUT as it was. Exit code: 0 built, 1 a problem, 2 a usage
     error, 128+N stopped by signal N. Then OUT/manifest.json, OUT/SHA256SUMS and the
-    download page OUT/index.html describe every edition in OUT.
+    download page OUT/index.html describe every edition in OUT. Sources sharing an id also
+    get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext> (docs/parallel.md).
 
     \b
     Examples:
@@ -442,9 +445,10 @@ def check(
     """Validate SOURCES (default: source/*.md) without writing anything.
 
     Runs exactly the checks a build runs before writing: the source, its layout and
-    templates, the glyphs of the layout's face, and what each format's writer would refuse
-    (of every format, or those given with --format). Each problem is printed as
-    'path:line:col: error: message'; the exit code is 1 if there is any, else 0.
+    templates, the glyphs of the layout's face, what each format's writer would refuse
+    (of every format, or those given with --format), and whether language versions line up
+    for the parallel editions. Each problem is printed as 'path:line:col: error: message';
+    the exit code is 1 if there is any, else 0.
 
     \b
     Examples:

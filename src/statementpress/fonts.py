@@ -238,6 +238,8 @@ def statement_text(statement: Statement) -> str:
 
     m = statement.meta
     parts = [m.kind or "", m.title_text, m.subtitle or "", m.place or ""]
+    if m.translation and m.translation.note:
+        parts.append(m.translation.note)
     parts.extend(plain_text(p) for p in statement.all_paragraphs())
     parts.extend(f"{s.name} {s.title} {s.party or ''}" for s in statement.signatories)
     return " ".join(parts)

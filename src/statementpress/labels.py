@@ -36,6 +36,11 @@ _WORDS: dict[str, dict[str, str]] = {
             "and from their calls, and the signatories as a list. No length or colour is "
             "fixed, so reading system settings for text size and colours apply."
         ),
+        # A translation's editions name the authoritative text; {language} is its language.
+        "authoritative_text": "The authoritative text is the {language} original.",
+        "parallel": "parallel text",
+        # Between two sentences of one line (none in Chinese).
+        "sentence_separator": " ",
     },
     "ru": {
         "preamble": "Преамбула",
@@ -59,6 +64,9 @@ _WORDS: dict[str, dict[str, str]] = {
             "обратно, перечень сторон и их представителей. Размеры и цвета не заданы жёстко, "
             "поэтому действуют настройки размера текста и цветов читающей системы."
         ),
+        "authoritative_text": "Аутентичным является текст оригинала ({language} язык).",
+        "parallel": "параллельный текст",
+        "sentence_separator": " ",
     },
     "zh": {
         "preamble": "序言",
@@ -80,6 +88,9 @@ _WORDS: dict[str, dict[str, str]] = {
             "链接的编者注，以及以列表形式列出的各方代表。未固定任何尺寸或颜色，因此阅读系统"
             "的字号和颜色设置均可生效。"
         ),
+        "authoritative_text": "以{language}原文为准。",
+        "parallel": "对照文本",
+        "sentence_separator": "",
     },
 }
 
@@ -165,3 +176,42 @@ def statement_labels(meta: Meta) -> dict[str, str]:
 def unit_label(table: dict[str, str], number: int) -> str:
     """The name of numbered unit `number`: "Пункт 1", "Point 1", "第1点"."""
     return table["unit"].format(n=number)
+
+
+def _table_language(lang: str) -> str:
+    """The language whose labels an edition in `lang` uses: its own, else English."""
+    return primary_language(lang) if primary_language(lang) in _WORDS else "en"
+
+
+def language_name(tag: str, in_lang: str) -> str:
+    """The name of the language `tag` (its primary subtag) in the language of the labels of
+    `in_lang`, from CLDR through Babel: "Russian" in English, "русский" in Russian. The tag
+    itself where CLDR has no name for it."""
+    from babel import Locale
+
+    return Locale.parse(_table_language(in_lang)).languages.get(primary_language(tag), tag)
+
+
+def autonym(tag: str) -> str:
+    """The language's name in itself, capitalised as a heading: "Русский", "English", "中文"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(primary_language(tag)).get_display_name(primary_language(tag))
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return (name or tag)[:1].upper() + (name or tag)[1:]
+
+
+def translation_notice(meta: Meta) -> str | None:
+    """What every edition of a translation prints under its title block: the source's note
+    and a sentence naming the authoritative text's language; None for other versions."""
+    if meta.translation is None:
+        return None
+    table = labels(meta.lang)
+    line = table["authoritative_text"].format(
+        language=language_name(meta.translation.of, meta.lang)
+    )
+    if not meta.translation.note:
+        return line
+    return meta.translation.note + table["sentence_separator"] + line

@@ -225,6 +225,31 @@ TABLES: tuple[Table, ...] = (
         Key("line_thickness_pt", Number("pt"), 0.5, "Thickness of the signature line."),
         Key("name_bold", Flag(), True, "Names in bold."),
     )),
+    Table("notice", "The line a translation's editions print under the title block, naming "
+          "the authoritative text.", (
+        Key("size_pt", Number("pt", True), 12, "Size of the line."),
+        Key("italic", Flag(), True, "The line in italics."),
+        Key("space_after_pt", Number("pt"), 12, "Space below the line."),
+    )),
+    Table("parallel", "The parallel editions (docs/parallel.md): language versions in "
+          "columns, one row per aligned unit; margins, faces and colours as above.", (
+        *_lengths("mm",
+            ("page_width_mm", True, 210, "Page width (height for 3 languages and more)."),
+            ("page_height_mm", True, 297, "Page height (width for 3 languages and more)."),
+            ("column_gap_mm", False, 8, "Space between two columns."),
+        ),
+        Key("landscape_from", Whole(2), 3, "From this many languages on, the page is turned "
+            "to landscape."),
+        Key("size_pt", Number("pt", True), 12, "Text size of the columns; titles and "
+            "signatures shrink in proportion."),
+        Key("column_rule_pt", Number("pt"), 0.5, "Rule between two columns; 0 for none."),
+        Key("row_space_pt", Number("pt"), 6, "Space above each aligned unit."),
+        Key("heading_size_pt", Number("pt", True), 10, "Size of each column's language "
+            "heading."),
+        Key("screen_column_max_em", Number("em", True), 32, "HTML: widest a column gets."),
+        Key("screen_column_min_em", Number("em", True), 18, "HTML: narrowest a column gets "
+            "before the columns are stacked."),
+    )),
     Table("pdf", "The PDF file.", (
         Key("variant", Choice(("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "")), "pdf/a-3b",
             'WeasyPrint PDF variant; PDF/A-3 may carry the source file, `""` for a plain PDF.'),

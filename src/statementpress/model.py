@@ -165,6 +165,19 @@ UNITS = ("point", "article")
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a language version that is not authoritative says of itself: the language of the
+    authoritative text (`of`, a BCP 47 tag) and an optional note the editions print."""
+
+    of: str
+    note: str | None = None
+    # Where `of` and `note` and their values were written.
+    positions: Mapping[str, KeyPos] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+
+
+@dataclass(frozen=True)
 class Meta:
     """The statement's metadata from the front matter; `positions` maps each key given
     to where it and its value were written."""
@@ -179,6 +192,8 @@ class Meta:
     layout: str = "official"
     # Marks the language version that prevails among translations of one statement.
     authoritative: bool = False
+    # Set on a translation: every edition of it names the authoritative text.
+    translation: Translation | None = None
     positions: Mapping[str, KeyPos] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
@@ -259,6 +274,8 @@ class Statement:
         for key, value in values:
             if value:
                 yield value, _value_pos(m.positions, key)
+        if m.translation and m.translation.note:
+            yield m.translation.note, _value_pos(m.translation.positions, "note")
         for s in self.signatories:
             for key, value in (("name", s.name), ("title", s.title), ("party", s.party)):
                 if value:

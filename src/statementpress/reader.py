@@ -29,13 +29,24 @@ from statementpress.model import (
     Signatory,
     Source,
     Statement,
+    Translation,
 )
 from statementpress.positions import LineIndex, follow
 
 REQUIRED_KEYS = ("id", "lang", "title", "date", "signatories")
-OPTIONAL_KEYS = ("kind", "subtitle", "place", "layout", "authoritative", "signature", "unit")
+OPTIONAL_KEYS = (
+    "kind",
+    "subtitle",
+    "place",
+    "layout",
+    "authoritative",
+    "signature",
+    "unit",
+    "translation",
+)
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SIGNATORY_KEYS = ("name", "title", "party")
+TRANSLATION_KEYS = ("of", "note")
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -190,6 +201,10 @@ class _Reader:
             )
         if "unit" in values:
             meta_values["unit"] = fields.choice(values["unit"], "unit", UNITS)
+        if "translation" in values:
+            meta_values["translation"] = fields.translation(
+                values["translation"], meta_values.get("authoritative"), meta_values.get("lang")
+            )
         signatories = fields.signatories(values["signatories"]) if "signatories" in values else ()
         meta_values["positions"] = fields.positions(root, KNOWN_KEYS, meta_values)
 
@@ -339,12 +354,12 @@ class _Fields:
         )
         return None
 
-    def language(self, node: Any) -> str | None:
+    def language(self, node: Any, key: str = "lang") -> str | None:
         """The BCP 47 tag in its canonical form ('RU' -> 'ru', 'zh-hans' -> 'zh-Hans'), so
         that one language is always written one way."""
         import langcodes
 
-        raw = self.text(node, "lang")
+        raw = self.text(node, key)
         if raw is None:
             return None
         # langcodes also reads '_' as a separator; BCP 47 has only '-'.
@@ -352,9 +367,47 @@ class _Fields:
             return str(langcodes.standardize_tag(raw))
         self.at(
             node,
-            f"invalid lang {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
+            f"invalid {key} {raw!r}: use a BCP 47 language tag such as 'ru', 'en' or 'zh-Hans'",
         )
         return None
+
+    def translation(
+        self, node: Any, authoritative: bool | None, lang: str | None
+    ) -> Translation | None:
+        """The `translation` table: `of` (the authoritative text's language), `note`."""
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode):
+            self.at(
+                node,
+                "'translation' must be a table with 'of' (the language of the authoritative "
+                "text, e.g. 'of: ru') and optionally 'note' (a line the editions print)",
+            )
+            return None
+        values = self.mapping(node, TRANSLATION_KEYS, "translation key")
+        if "of" not in values:
+            self.at(node, "'translation' is missing 'of', the language of the authoritative text")
+            return None
+        of = self.language(values["of"], "of")
+        note = self.text(values["note"], "note") if "note" in values else None
+        if of is None or ("note" in values and note is None):
+            return None
+        if authoritative:
+            self.at(
+                node,
+                "an authoritative version is not a translation; remove 'translation' "
+                "or say 'authoritative: false'",
+            )
+            return None
+        if lang is not None and of.lower() == lang.lower():
+            self.at(
+                values["of"],
+                f"'of' names this source's own language {of!r}; name the "
+                "language of the authoritative text",
+            )
+            return None
+        positions = self.positions(node, TRANSLATION_KEYS, {"of": of, "note": note})
+        return Translation(of=of, note=note, positions=positions)
 
     def date(self, node: Any) -> datetime.date | None:
         raw = self.scalar(node, "date", "a date")

@@ -19,6 +19,7 @@ from statementpress.model import (
     Signatory,
     Statement,
     SubList,
+    Translation,
     map_text,
     primary_language,
 )
@@ -313,6 +314,12 @@ def apply(statement: Statement) -> Statement:
             s, name=name, title=title, party=party, positions=moved(s.positions, changes)
         )
 
+    def translation(said: Translation) -> Translation:
+        note = t(said.note)
+        return replace(
+            said, note=note, positions=moved(said.positions, {"note": (said.note, note)})
+        )
+
     m = statement.meta
     title = tuple(typeset(line, lang) for line in m.title)
     kind, subtitle, place = t(m.kind), t(m.subtitle), t(m.place)
@@ -328,6 +335,7 @@ def apply(statement: Statement) -> Statement:
         kind=kind,
         subtitle=subtitle,
         place=place,
+        translation=m.translation and translation(m.translation),
         positions=moved(m.positions, changes),
     )
     return replace(

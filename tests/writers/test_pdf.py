@@ -10,14 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import SOURCE
-from parity import assert_words_in_order, seed_words, words
+from parity import assert_words_in_order, normalise, seed_words, words
 from statementpress import __version__, layout
 from statementpress.model import plain_text
 from statementpress.reproducible import build_time
 from statementpress.writers import pdf as pdf_writer
 
 MM = 72 / 25.4
-PUNCTUATION = ",.:;«»()"
 
 
 @pytest.fixture(scope="session")
@@ -60,33 +59,6 @@ def page_words(built):
 def squash(text: str) -> str:
     """Whitespace runs as one space (justified lines come out with wide gaps)."""
     return " ".join(text.split())
-
-
-def normalise(text: str, vocabulary: set[str]) -> str:
-    """Undo what typesetting does to words: line-end hyphenation and note calls.
-
-    A line ending in '-' is joined to the next line when the joined word is a word of the
-    text (a real hyphen such as 'торгово-экономических' is kept); a word with a note number
-    glued to it becomes the text's word when that one exists. Letters are never changed:
-    a word printed in other capitals than the source's is a difference the tests must see.
-    """
-    bare = {w.strip(PUNCTUATION) for w in vocabulary}
-    text = re.sub(
-        r"(\S+)-\n(\S+)",
-        lambda m: (
-            f"{m[1]}{m[2]}" if f"{m[1]}{m[2]}".strip(PUNCTUATION) in bare else f"{m[1]}-{m[2]}"
-        ),
-        text,
-    )
-    out = []
-    for word in text.split():
-        if word not in vocabulary:
-            candidates = [
-                re.sub(rf"(?<=.)\d{{{n}}}(?=[{PUNCTUATION}]*$)", "", word) for n in (1, 2)
-            ]
-            word = next((c for c in candidates if c in vocabulary), word)
-        out.append(word)
-    return " ".join(out)
 
 
 def test_a4_pages_and_margins(reader, page_words):

@@ -110,6 +110,17 @@ def parse_name(statement_id: str, name: str) -> tuple[str, str, bool] | None:
     return lang, fmt, signed
 
 
+def _recorded_prefix(build_dir: Path, statement_id: str, lang: str) -> str:
+    """The language whose build record describes an edition in `lang`: the language itself,
+    or, for a parallel edition ("ru-en"), the longest leading part that has a record."""
+    parts = lang.split("-")
+    for count in range(len(parts), 0, -1):
+        candidate = "-".join(parts[:count])
+        if records.record_path(build_dir, statement_id, candidate).is_file():
+            return candidate
+    return lang
+
+
 def pdf_pages(path: Path) -> int | None:
     """The number of pages of a PDF (None, with a warning, if it cannot be read)."""
     from pypdf import PdfReader
@@ -164,9 +175,11 @@ def collect(build_dir: Path) -> Contents:
             if parsed is None:
                 continue
             lang, fmt, is_signed = parsed
-            if lang not in found:
-                found[lang] = records.read(records.record_path(build_dir, sid, lang))
-            record = found[lang]
+            # A parallel edition (`<id>.ru-en.pdf`) is described by its first column's record.
+            first = _recorded_prefix(build_dir, sid, lang)
+            if first not in found:
+                found[first] = records.read(records.record_path(build_dir, sid, first))
+            record = found[first]
             entry = records.edition_entry(record, path.name) if record else None
             digest = records.sha256_file(path)
             rel = f"{sid}/{path.name}"
@@ -190,7 +203,7 @@ def collect(build_dir: Path) -> Contents:
                 continue
             if entry.get("sha256") != digest:
                 log.warning("%s has changed since it was built (its SHA-256 differs)", path)
-            version = versions.setdefault(lang, _version(record, lang))
+            version = versions.setdefault(first, _version(record, first))
             epochs.add(entry.get("source_date_epoch"))
             editions.append(
                 Edition(

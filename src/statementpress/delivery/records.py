@@ -109,6 +109,10 @@ def write(
         mine = sorted(
             p for p in (folder / edition_name(st, w) for w in WRITERS.values()) if p in done
         )
+        # A parallel edition (`<id>.ru-en.pdf`) is recorded with its first column's version.
+        mine += sorted(
+            p for p in done if p.parent == folder and p.name.startswith(f"{meta.id}.{meta.lang}-")
+        )
         if not mine:
             continue
         path = record_path(build_dir, meta.id, meta.lang)

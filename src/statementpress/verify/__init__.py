@@ -116,6 +116,17 @@ class _Sources:
     def find(self, edition: Edition) -> Statement | None:
         return self.by_key.get((edition.id, edition.lang.lower()))
 
+    def group(self, edition: Edition) -> list[Statement] | None:
+        """The language versions a parallel edition (`<id>.ru-en.pdf`) prints, in column
+        order, if its name part is made of languages of the statement's sources."""
+        from statementpress.verify.parallel import split_langs
+
+        langs = [lang for (sid, lang) in self.by_key if sid == edition.id]
+        split = split_langs(edition.lang.lower(), langs)
+        if not split or len(split) < 2:
+            return None
+        return [self.by_key[(edition.id, lang)] for lang in split]
+
     def from_attachment(self, pdf_path: Path) -> Statement | None:
         """The source attached to a PDF, when no source file is given for its statement."""
         from statementpress.errors import SourceError
@@ -204,10 +215,35 @@ class _Verifier:
         for name in fonts:
             self.report(shown, f"font {name} is not embedded")
 
+    def parallel(self, edition: Edition, statements: Sequence[Statement]) -> None:
+        """A parallel edition: each column against its own source (`verify.parallel`), and
+        a PDF's attached sources."""
+        from statementpress.verify import parallel, pdf
+
+        shown = str(edition.path)
+        try:
+            problems = parallel.check(edition.path, statements)
+        except Exception as exc:  # a corrupt file is a problem line, not a traceback
+            log.debug("reading %s failed", shown, exc_info=True)
+            self.report(
+                shown, f"cannot be read as {edition.format.upper()}: {type(exc).__name__}: {exc}"
+            )
+            return
+        for line in problems:
+            self.report(shown, line)
+        if edition.format == "pdf":
+            attached = [b for items in pdf.attachments(edition.path).values() for b in items]
+            for st in statements:
+                if st.source.data not in attached:
+                    self.report(shown, f"has no attached copy of {st.source.path}")
+
     def edition(self, edition: Edition, sources: _Sources, epubs: checks.EpubCheck) -> None:
         shown = str(edition.path)
         statement = sources.find(edition)
-        if statement is None:
+        group = sources.group(edition) if statement is None else None
+        if group:
+            self.parallel(edition, group)
+        elif statement is None:
             hint = (
                 f" ({', '.join(sources.unreadable)} could not be read)"
                 if sources.unreadable

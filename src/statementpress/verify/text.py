@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from statementpress.dates import format_date
-from statementpress.labels import labels
+from statementpress.labels import labels, translation_notice
 from statementpress.model import (
     Emphasis,
     Inline,
@@ -212,6 +212,9 @@ def expected_body(statement: Statement) -> Expected:
         out.words(m.subtitle, "subtitle")
     place = f"{labels(m.lang)['place_separator']}{m.place}" if m.place else ""
     out.words(format_date(m.date, m.lang) + place, "dateline")
+    notice = translation_notice(m)
+    if notice:
+        out.words(notice, "translation notice")
     out.paragraphs(statement.preamble, "preamble")
     for article in statement.articles:
         part = f"point {article.number}"

@@ -2,7 +2,13 @@
 and a `check(statement, layout)` that finds, before any edition is written, everything the
 write could refuse.
 
-A `PageWriter` (the HTML page) also gets the list of the editions written before it."""
+A `PageWriter` (the HTML page) also gets the list of the editions written before it.
+
+A `GroupWriter` writes one edition of a *group*, the language versions of one statement
+(the parallel editions, `statementpress.parallel`): its `check(statements, layouts)` runs
+with every other check before anything is written, its `write(statements, layouts, dest)`
+after the per-statement formats and before the pages, which link its editions. Group
+writers are registered in `GROUP_WRITERS`; the format name `parallel` selects them all."""
 
 from __future__ import annotations
 
@@ -19,11 +25,12 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Writer:
-    """A format: its file extension, media type and the module whose `write` renders it.
+class Format:
+    """A format: its name, file extension, media type, the label its links show, and the
+    module that renders it.
 
-    The module is imported only when an edition of that format is written, so that asking
-    for `--help` never loads WeasyPrint or python-docx.
+    The module is imported only when an edition of that format is checked or written, so
+    that asking for `--help` never loads WeasyPrint or python-docx.
     """
 
     name: str
@@ -31,6 +38,11 @@ class Writer:
     media_type: str
     label: str
     module: str
+
+
+@dataclass(frozen=True)
+class Writer(Format):
+    """A format written once per statement: its module's `write(statement, layout, dest)`."""
 
     def write(self, statement: Statement, layout: Layout, dest: Path) -> Path:
         """Write one edition of `statement` to `dest` and return the path written."""
@@ -60,12 +72,33 @@ class PageWriter(Writer):
 
 
 @dataclass(frozen=True)
+class GroupWriter(Format):
+    """A format written once per group of language versions of one statement, the
+    statements in column order (authoritative first): a parallel edition.
+
+    Its module has `check(statements, layouts) -> list[Diagnostic]`, the problems that
+    would stop it (the builder runs it before writing anything, `statementpress check`
+    too), and `write(statements, layouts, dest)`.
+    """
+
+    def check(self, statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
+        """The located problems that keep this group from being written in this format."""
+        return importlib.import_module(self.module).check(statements, layouts)
+
+    def write(self, statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
+        """Write the edition of the group to `dest` and return the path written."""
+        return importlib.import_module(self.module).write(statements, layouts, dest)
+
+
+@dataclass(frozen=True)
 class Edition:
-    """One edition written by a build, as a page links it."""
+    """One edition written by a build, as a page links it; `langs` lists the columns of an
+    edition in several languages (a parallel edition), whose `lang` is its first."""
 
     path: Path
-    writer: Writer
+    writer: Format
     lang: str
+    langs: tuple[str, ...] = ()
 
 
 # The build order of the registry is the order the editions are listed in on the page; the
@@ -81,6 +114,25 @@ WRITERS: dict[str, Writer] = {
     ),
     "epub": Writer("epub", "epub", "application/epub+zip", "EPUB", "statementpress.writers.epub"),
     "html": PageWriter("html", "html", "text/html", "HTML", "statementpress.writers.html"),
+}
+
+
+# The parallel editions, one per group of two or more language versions of a statement.
+PARALLEL = "parallel"
+GROUP_WRITERS: dict[str, GroupWriter] = {
+    f"{PARALLEL}-pdf": GroupWriter(
+        f"{PARALLEL}-pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.parallel_pdf"
+    ),
+    f"{PARALLEL}-docx": GroupWriter(
+        f"{PARALLEL}-docx",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "DOCX",
+        "statementpress.writers.docx.parallel",
+    ),
+    f"{PARALLEL}-html": GroupWriter(
+        f"{PARALLEL}-html", "html", "text/html", "HTML", "statementpress.writers.parallel_html"
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from statementpress import __version__, fonts, hyphenation
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
-from statementpress.labels import statement_labels
+from statementpress.labels import labels, statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import Edition, human_size
@@ -45,16 +45,19 @@ def render(
         mode=mode,
         labels=statement_labels(statement.meta),
         date_text=format_date(statement.meta.date, statement.meta.lang),
+        notice=translation_notice(statement.meta),
         generator=GENERATOR,
         stylesheets=list(stylesheets),
         editions=None if editions is None else list(editions),
     )
 
 
-def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
+def _links(editions: Sequence[Edition], lang: str) -> list[dict[str, str]]:
     """Links to the given editions of the statement (other formats and languages), in order.
 
-    Each label names its language when there is more than one. The builder gives only the
+    Each label names its language when there is more than one; a parallel edition's names
+    its languages in column order ("PDF (ru + en, parallel text)", in the words of the
+    page's language `lang`) and its link has no `hreflang`. The builder gives only the
     editions of the same build, so the page depends on the build alone, not on what an
     earlier build left in the folder.
     """
@@ -62,15 +65,18 @@ def _links(editions: Sequence[Edition]) -> list[dict[str, str]]:
         {
             "href": e.path.name,
             "label": e.writer.label,
-            "lang": e.lang,
+            "lang": "" if len(e.langs) > 1 else e.lang,
             "media_type": e.writer.media_type,
             "size": human_size(e.path.stat().st_size),
         }
         for e in editions
     ]
-    if len({e["lang"] for e in found}) > 1:
-        for e in found:
-            e["label"] = f"{e['label']} ({e['lang']})"
+    if len({e.lang for e in editions}) > 1:
+        for link, e in zip(found, editions, strict=True):
+            link["label"] = f"{link['label']} ({e.lang})"
+    for link, e in zip(found, editions, strict=True):
+        if len(e.langs) > 1:
+            link["label"] = f"{e.writer.label} ({' + '.join(e.langs)}, {labels(lang)['parallel']})"
     return found
 
 
@@ -89,7 +95,7 @@ def page(
         "family": face.family,
         "policy": hyphenation.policy(layout, lang) if hyphenate else None,
     }
-    links = _links(editions)
+    links = _links(editions, statement.meta.lang)
 
     def rendered(faces: list[dict[str, Any]]) -> str:
         css = layout.render("screen.css.j2", faces=faces, **values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,19 @@ from statementpress.writers import html, pdf_lines, pdf_rounds
 log = logging.getLogger("statementpress")
 
 
+def rule_svg(layout: Layout) -> str:
+    """The separator above the notes: an SVG of the rule's own size, because WeasyPrint
+    stretches a gradient."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
+        '<rect width="100%" height="100%" fill="{c}"/></svg>'
+    ).format(
+        w=layout.number("notes.rule_width_mm"),
+        h=layout.number("notes.rule_thickness_pt"),
+        c=layout.get("colours.rule"),
+    )
+
+
 def stylesheet(statement: Statement, layout: Layout) -> str:
     """The print stylesheet of the layout, with the face's files from its font package."""
     face = fonts.face_for(layout, statement.meta.lang)
@@ -26,17 +40,9 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
     lab = statement_labels(statement.meta)
     drawn = fonts.layout_glyphs(layout, face) + lab["editorial_mark"]
     faces = fonts.print_sources(face, fonts.statement_text(statement) + drawn)
-    rule_svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
-        '<rect width="100%" height="100%" fill="{c}"/></svg>'
-    ).format(
-        w=layout.number("notes.rule_width_mm"),
-        h=layout.number("notes.rule_thickness_pt"),
-        c=layout.get("colours.rule"),
-    )
     return layout.render(
         "print.css.j2",
-        rule_svg=rule_svg,
+        rule_svg=rule_svg(layout),
         face=face,
         faces=faces,
         m=statement.meta,
@@ -157,6 +163,41 @@ def _finish(document: Any, pdf: Any, layout: Layout) -> None:
         ]
 
 
+def save(document: Any, statements: Sequence[Statement], layout: Layout, dest: Path) -> None:
+    """Write a rendered document as the layout's PDF variant (PDF/A-3b), tagged, with every
+    statement's source attached: the single edition has one, a parallel edition one per
+    language."""
+    import weasyprint
+
+    first = statements[0]
+    when = build_time(first).replace(tzinfo=None)
+    sources = [
+        weasyprint.Attachment(
+            string=st.source.data,
+            name=Path(st.source.path).name,
+            description=st.meta.full_title,
+            created=when,
+            modified=when,
+            relationship="Source",
+        )
+        for st in statements
+    ]
+    # The file identifier is derived from what the PDF is made of, never from time or path.
+    identifier = hashlib.sha256(
+        b"".join(st.source.data for st in statements)
+        + layout.name.encode()
+        + html.GENERATOR.encode()
+    ).hexdigest()[:32]
+    document.write_pdf(
+        dest,
+        pdf_variant=layout.get("pdf.variant"),
+        pdf_tags=bool(layout.get("pdf.tags")),
+        pdf_identifier=identifier.encode(),
+        attachments=sources,
+        finisher=lambda document, pdf: _finish(document, pdf, layout),
+    )
+
+
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
     import weasyprint
@@ -177,32 +218,5 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
         make_tree(*args, **kwargs), lab["note"] + " ", lab["notes"]
     )
     with pdf_lines.soft_hyphens():
-        _write(document, statement, layout, dest)
+        save(document, [statement], layout, dest)
     return dest
-
-
-def _write(document: Any, statement: Statement, layout: Layout, dest: Path) -> None:
-    """Write the laid-out `document`, with its source attached, to `dest`."""
-    import weasyprint
-
-    when = build_time(statement).replace(tzinfo=None)
-    source = weasyprint.Attachment(
-        string=statement.source.data,
-        name=Path(statement.source.path).name,
-        description=statement.meta.full_title,
-        created=when,
-        modified=when,
-        relationship="Source",
-    )
-    # The file identifier is derived from what the PDF is made of, never from time or path.
-    identifier = hashlib.sha256(
-        statement.source.data + layout.name.encode() + html.GENERATOR.encode()
-    ).hexdigest()[:32]
-    document.write_pdf(
-        dest,
-        pdf_variant=layout.get("pdf.variant"),
-        pdf_tags=bool(layout.get("pdf.tags")),
-        pdf_identifier=identifier.encode(),
-        attachments=[source],
-        finisher=lambda document, pdf: _finish(document, pdf, layout),
-    )

@@ -7,7 +7,7 @@ NOTEREF field to a bookmark on the first; the signatories sit side by side in a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from docx.document import Document
@@ -18,7 +18,7 @@ from docx.shared import Pt, Twips
 from docx.styles.style import ParagraphStyle
 
 from statementpress.dates import format_date
-from statementpress.labels import statement_labels
+from statementpress.labels import statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import (
     Article,
@@ -100,11 +100,17 @@ class Lists:
         return self.bullets
 
 
-def add_inlines(p: CT_P, nodes: tuple[Inline, ...], repeated: set[int]) -> None:
+def add_inlines(
+    p: CT_P,
+    nodes: tuple[Inline, ...],
+    repeated: set[int],
+    call: Callable[[CT_P, NoteRef], None] | None = None,
+) -> None:
     """Runs for `nodes` at the end of `p`, emphasis by character style.
 
     Built on the `w:p` element, with no python-docx story around it, so footnotes use it
-    too; bold italic is Strong plus italic.
+    too; bold italic is Strong plus italic. A note call is a footnote reference (`call`
+    makes it instead where given: the parallel edition numbers each column's notes).
     """
     for node, marks in leaves(nodes):
         if isinstance(node, Text):
@@ -120,6 +126,8 @@ def add_inlines(p: CT_P, nodes: tuple[Inline, ...], repeated: set[int]) -> None:
                 run.get_or_add_rPr().style = s.EMPHASIS.id
         elif isinstance(node, LineBreak):
             p.add_r().add_br()
+        elif call is not None:
+            call(p, node)
         else:
             _note_call(p, node, repeated)
 
@@ -218,6 +226,9 @@ class BodyWriter:
         date = format_date(m.date, m.lang)
         separator = statement_labels(m)["place_separator"]
         self.paragraph(s.DATELINE, (Text(date + (f"{separator}{m.place}" if m.place else "")),))
+        notice = translation_notice(m)
+        if notice:
+            self.paragraph(s.TRANSLATION_NOTICE, (Text(notice),))
         for para in self.st.preamble:
             self.paragraph(s.PREAMBLE, para.content)
         for article in self.st.articles:

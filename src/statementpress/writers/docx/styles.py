@@ -45,6 +45,7 @@ KIND = StyleName("Statement Kind", "StatementKind")
 TITLE = StyleName("Statement Title", "StatementTitle")
 SUBTITLE = StyleName("Statement Subtitle", "StatementSubtitle")
 DATELINE = StyleName("Statement Dateline", "StatementDateline")
+TRANSLATION_NOTICE = StyleName("Translation Notice", "TranslationNotice")
 PREAMBLE = StyleName("Statement Preamble", "StatementPreamble")
 ARTICLE = StyleName("Statement Article", "StatementArticle")
 ARTICLE_CONT = StyleName("Statement Article Continued", "StatementArticleContinued")
@@ -206,6 +207,14 @@ def definitions(layout: Layout) -> tuple[StyleDef, ...]:
             before_pt=n("title.dateline_space_pt"),
             after_pt=n("title.space_after_pt"),
             hyphenate=False,
+        ),
+        ParagraphStyleDef(
+            TRANSLATION_NOTICE,
+            14,
+            n("notice.size_pt"),
+            italic=layout.get("notice.italic"),
+            align=centre,
+            after_pt=n("notice.space_after_pt"),
         ),
         text,
         replace(text, name=ARTICLE_CONT, priority=7),  # before the article, which names it

@@ -1,0 +1,88 @@
+"""Parallel HTML edition: the language versions of one statement side by side, one table row
+per aligned unit; its `render` is reused by the parallel PDF.
+
+On a wide screen the columns stand side by side; below the width the columns need, each
+row's cells are stacked (the statement read unit by unit, every cell labelled with its
+language). The stylesheet is inlined, so the page stands alone like the single HTML page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from statementpress import fonts, parallel
+from statementpress.dates import format_date
+from statementpress.errors import Diagnostic
+from statementpress.labels import autonym, statement_labels, translation_notice
+from statementpress.layout import Layout
+from statementpress.model import Statement, primary_language
+from statementpress.writers.html import GENERATOR
+
+TEMPLATE = "parallel.html.j2"
+
+
+def columns(statements: Sequence[Statement], layout: Layout) -> list[dict[str, Any]]:
+    """What the templates know of each column, in column order."""
+    return [
+        {
+            "s": st,
+            "m": st.meta,
+            "lang": st.meta.lang,
+            "labels": statement_labels(st.meta),
+            "date_text": format_date(st.meta.date, st.meta.lang),
+            "notice": translation_notice(st.meta),
+            "name": autonym(st.meta.lang),
+            "tag": primary_language(st.meta.lang).upper(),
+            "face": fonts.face_for(layout, st.meta.lang),
+        }
+        for st in statements
+    ]
+
+
+def title(statements: Sequence[Statement]) -> str:
+    """The edition's title: the first version's full title and the languages, "ru | en"."""
+    langs = " | ".join(st.meta.lang for st in statements)
+    return f"{statements[0].meta.full_title} ({langs})"
+
+
+def render(
+    statements: Sequence[Statement],
+    layout: Layout,
+    mode: str,
+    stylesheets: Iterable[Mapping[str, str]] = (),
+) -> str:
+    """The versions, in column order, as one page of markup; `mode` is "html" or "pdf"."""
+    return layout.render(
+        TEMPLATE,
+        columns=columns(statements, layout),
+        rows=parallel.rows(statements),
+        mode=mode,
+        title=title(statements),
+        generator=GENERATOR,
+        stylesheets=list(stylesheets),
+    )
+
+
+def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
+    """The single page's screen stylesheet, then the parallel page's own rules."""
+    cols = columns(statements, layout)
+    return layout.render("screen.css.j2", family=cols[0]["face"].family) + layout.render(
+        "parallel-screen.css.j2", columns=cols
+    )
+
+
+def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
+    """The versions must line up unit by unit (`parallel.check`)."""
+    return parallel.check(statements)
+
+
+def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
+    """Write the parallel HTML page of `statements` (in column order) to `dest`."""
+    layout = layouts[0]
+    page = render(
+        statements, layout, mode="html", stylesheets=[{"text": stylesheet(statements, layout)}]
+    )
+    dest.write_text(page, encoding="utf-8")
+    return dest
