@@ -227,6 +227,8 @@ class _Builder:
                 # The space above the unit: on its first paragraph, the one direct setting.
                 ppr = cell.paragraphs[0]._p.get_or_add_pPr()
                 before = space if row.kind != "signature" else 0
+                if row.kind == "signature" and self.statements[k].meta.signature != "line":
+                    before = n("signatures.name_space_pt")  # name-only: no line above it
                 if row.id == "signatory-1":
                     before = n("signatures.space_before_pt")
                 elif row.kind == "signatory":
@@ -278,7 +280,8 @@ class _Builder:
         elif row.kind == "signatory":
             self._paragraph(cell, s.SIG_TITLE, (Text(item.title),))
         elif row.kind == "signature":
-            self._paragraph(cell, s.SIG_LINE)
+            if st.meta.signature == "line":
+                self._paragraph(cell, s.SIG_LINE)
             self._paragraph(cell, s.SIG_NAME, (Text(item.name),))
 
     def _subitem(self, cell: Any, row: parallel.Row, item: SubItem, k: int) -> None:
