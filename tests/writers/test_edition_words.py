@@ -400,6 +400,15 @@ def test_chinese_epub_embeds_the_synthetic_bold_and_summarises_in_chinese(chines
     assert entries[-1] == "编者注"
 
 
+def test_chinese_footnote_mark_is_in_the_text_layer(chinese):
+    """ "——编者注": the face draws the two dashes as one glyph, which must keep its text."""
+    text = subprocess.run(
+        ["pdftotext", str(chinese["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    notes = len(load(ZH_SOURCE).notes)
+    assert notes and "".join(text.split()).count("\u2014\u2014编者注") == notes
+
+
 NO_LINE_START = "。，、．：；！？」』）》"
 
 
