@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from statementpress.dates import format_date
-from statementpress.labels import labels, translation_notice
+from statementpress.labels import labels, statement_labels, translation_notice
 from statementpress.model import (
     Emphasis,
     Inline,
@@ -236,12 +236,18 @@ def expected_body(statement: Statement) -> Expected:
     return out
 
 
-def expected_notes(statement: Statement) -> Expected:
-    """What the notes of every edition say: each note's number, then its text."""
+def expected_notes(statement: Statement, editorial_mark: bool = False) -> Expected:
+    """What the notes of every edition say: each note's number, then its text; with
+    `editorial_mark`, then the mark that ends every footnote of the PDF and the DOCX
+    ("\u00a0— Прим.\u00a0ред.", `labels.statement_labels`), where no heading says the notes
+    are the editors'."""
     out = Expected()
+    mark = statement_labels(statement.meta)["editorial_mark"] if editorial_mark else ""
     for note in statement.notes:
         out.mark(note_start(note.number), f"note {note.number}, number")
         out.paragraphs(note.paragraphs, f"note {note.number}")
+        if mark:
+            out.words(mark, f"note {note.number}, editorial mark")
     return out
 
 
