@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Container, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from statementpress.characters import describe, refused
+from statementpress.characters import describe, problem, refused
 from statementpress.inlines import InlineReader
 from statementpress.model import (
     Article,
@@ -408,10 +408,17 @@ class BodyReader:
                 f"add a line '{m.group(0)}: note text' at the end of the file "
                 f"(or write '\\{m.group(0)}' for the text itself)",
             )
-        for index, ch in enumerate(node.text):
-            if refused(ch) and node.text.index(ch) == index:
-                self.error_at(
-                    node.pos.at(index),
-                    f"a character reference gives {describe(ch)}, which "
-                    "is not allowed in a source; delete it",
-                )
+        seen: set[str] = set()
+        for index in sorted(literal):
+            ch = node.text[index]
+            why = problem(node.text, index)
+            if why is None or ch in seen:
+                continue
+            seen.add(ch)
+            self.error_at(
+                node.pos.at(index),
+                f"a character reference gives {describe(ch)}, which is not allowed in a "
+                "source; delete it"
+                if refused(ch)
+                else f"written as a character reference, {why}",
+            )

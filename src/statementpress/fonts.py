@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from statementpress import layout_schema
+from statementpress.characters import NON_PRINTING
 from statementpress.errors import BuildError, LayoutError
 from statementpress.layout import Layout
 from statementpress.model import Statement, primary_language
@@ -190,14 +191,17 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
     )
 
 
-# Characters the editions lay out but never take from the face: plain space, tab, newline.
-_NOT_DRAWN = frozenset(" \t\n")
-
-
 def missing_glyphs(face: FontFace, text: str) -> list[str]:
-    """The characters of `text` the face cannot draw, sorted, each once."""
+    """The characters of `text` the face cannot draw, sorted, each once.
+
+    Characters that take no room (spaces, tabs, the invisible line-breaking hints and
+    joiners a source may hold, `characters.NON_PRINTING`) are never asked of the face; a
+    soft hyphen asks for the face's hyphen instead, which a line broken there shows."""
     cmap = _cmap(face.regular)
-    return sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
+    needed = set(text) - NON_PRINTING
+    if "\u00ad" in text:
+        needed.update(face.hyphenate_character)
+    return sorted(ch for ch in needed if ord(ch) not in cmap)
 
 
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:
