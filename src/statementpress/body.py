@@ -8,7 +8,7 @@ format does not have is a located error (`BodyReader.error`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
 from statementpress.characters import describe, problem, refused
@@ -392,7 +392,7 @@ class BodyReader:
         self.ref_counts[key] = self.ref_counts.get(key, 0) + 1
         return NoteRef(key, number, self.ref_counts[key], pos)
 
-    def check_text(self, node: Text, literal: Container[int]) -> None:
+    def check_text(self, node: Text, literal: Set[int]) -> None:
         """Report, in a text run, note calls without a definition and refused characters
         that came from character references (`&#x202E;`). `literal` holds the offsets of
         characters written as escapes or character references: `\\[^a]` is the text "[^a]",
