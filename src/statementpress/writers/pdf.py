@@ -7,7 +7,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts
+from statementpress import fonts, urlguard
+from statementpress.errors import LayoutError
 from statementpress.labels import labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -17,13 +18,9 @@ from statementpress.writers import html
 log = logging.getLogger("statementpress")
 
 
-def stylesheet(statement: Statement, layout: Layout) -> str:
-    """The print stylesheet of the layout, with the face's files from its font package."""
-    face = fonts.face_for(layout, statement.meta.lang)
-    # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
-    fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
-    faces = fonts.font_face_sources(face, Path.as_uri)
-    rule_svg = (
+def _rule_svg(layout: Layout) -> str:
+    """The note separator: an SVG of the rule's own size and colour."""
+    return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}pt">'
         '<rect width="100%" height="100%" fill="{c}"/></svg>'
     ).format(
@@ -31,9 +28,26 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         h=layout.number("notes.rule_thickness_pt"),
         c=layout.get("colours.rule"),
     )
+
+
+def _rule_url(layout: Layout) -> str:
+    """The separator as a `data:` URL, encoded as Jinja's `urlencode` does (a layout's
+    stylesheet may still write `"data:image/svg+xml," ~ rule_svg | urlencode`)."""
+    from jinja2.filters import do_urlencode
+
+    return "data:image/svg+xml," + do_urlencode(_rule_svg(layout))
+
+
+def stylesheet(statement: Statement, layout: Layout) -> str:
+    """The print stylesheet of the layout, with the face's files from its font package."""
+    face = fonts.face_for(layout, statement.meta.lang)
+    # Page numbers, note numbers and the hyphen are drawn too: the face must have them.
+    fonts.check_coverage(face, statement, extra=fonts.layout_glyphs(layout, face))
+    faces = fonts.font_face_sources(face, Path.as_uri)
     return layout.render(
         "print.css.j2",
-        rule_svg=rule_svg,
+        rule_svg=_rule_svg(layout),
+        rule_url=_rule_url(layout),
         face=face,
         faces=faces,
         m=statement.meta,
@@ -169,15 +183,34 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     lab = labels(statement.meta.lang)
-    # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
-    # @font-face rules need the font configuration, and its strings must not be HTML-escaped.
-    font_config = FontConfiguration()
-    css = weasyprint.CSS(string=stylesheet(statement, layout), font_config=font_config)
-    markup = html.render(statement, layout, mode="pdf")
-    page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
-    document = _render_keeping_notes(page, statement, [css], font_config)
+    # WeasyPrint fetches only the face's files and the separator's data: URL; any other URL
+    # a layout's templates name stops the build (see `urlguard`).
+    face = fonts.face_for(layout, statement.meta.lang)
+    fetcher = urlguard.guarded_fetcher(face.files.values(), [_rule_url(layout)])
+    try:
+        # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
+        # @font-face rules need the font configuration, and its strings must not be
+        # HTML-escaped.
+        font_config = FontConfiguration()
+        css = weasyprint.CSS(
+            string=stylesheet(statement, layout),
+            font_config=font_config,
+            base_url=urlguard.BASE_URL,
+            url_fetcher=fetcher,
+        )
+        markup = html.render(statement, layout, mode="pdf")
+        page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=fetcher)
+        document = _render_keeping_notes(page, statement, [css], font_config)
+    except FatalURLFetchingError as exc:
+        url = getattr(exc, "url", None) or (fetcher.refused[-1] if fetcher.refused else "")
+        raise LayoutError(
+            f"{layout.where}: the PDF edition's templates ask for "
+            f"{urlguard.shown_url(url)!r}; a layout may load only its face's font files "
+            "(nothing is fetched)"
+        ) from None
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree
