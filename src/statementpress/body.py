@@ -91,6 +91,7 @@ class BodyReader:
         self.ref_counts: dict[str, int] = {}
         self.in_note = False
         self.dropped: set[int] = set()  # body lines reported as left out by CommonMark
+        self.broken_notes: set[str] = set()  # notes holding a block reported as refused
 
     def error(self, body_line: int, col: int, message: str) -> None:
         """Report a problem at a 0-based line of the body and a 1-based column."""
@@ -180,8 +181,17 @@ class BodyReader:
                 start, end = ref["map"]
                 for index in range(start, end):
                     link_lines.setdefault(index, index == start)
+        # Notes never called are left out by the footnote plugin with all their lines; that
+        # is reported as such (`_notes`), so their lines are not reported again here.
+        called = {
+            label[1:] for label, id_ in env.get("footnotes", {}).get("refs", {}).items() if id_ >= 0
+        }
+        uncalled = False
         for index, line in enumerate(self.lines):
-            if index in covered or not line.strip() or MARKERS_ONLY_RE.fullmatch(line):
+            top = DEF_RE.match(line)
+            if top or index in covered:
+                uncalled = top is not None and top.group(1) not in called
+            if uncalled or index in covered or not line.strip() or MARKERS_ONLY_RE.fullmatch(line):
                 continue
             if index in link_lines:
                 if link_lines[index]:
@@ -194,7 +204,6 @@ class BodyReader:
                     )
                 continue
             self.dropped.add(index)
-            top = DEF_RE.match(line)
             nested = None if top else NESTED_DEF_RE.match(line)
             if top:
                 self.error(
@@ -255,12 +264,9 @@ class BodyReader:
                     paragraphs.append(self._paragraph(node))
                 elif node.type == "footnote_anchor":
                     continue
-                elif node.type in NOTE_BLOCKS:
-                    self.error_at(
-                        self.line_pos(node.map[0] if node.map else 0), NOTE_BLOCKS[node.type]
-                    )
                 else:
-                    self._unsupported(node, node.map[0] if node.map else 0)
+                    self._unsupported(node, 0, NOTE_BLOCKS)
+                    self.broken_notes.add(key)
             bodies[key] = tuple(paragraphs)
         self.in_note = False
         return bodies
@@ -293,6 +299,7 @@ class BodyReader:
                 not any(p.content for p in paragraphs)
                 and key in definitions
                 and definitions[key].line - self.offset - 1 not in self.dropped
+                and key not in self.broken_notes
             ):
                 self.error_at(
                     Pos(definitions[key].line, 1),
