@@ -191,3 +191,28 @@ def test_kept_constructs_are_in_every_edition(kept_build):
     editions = sorted(p.suffix for p in out.rglob("*.*") if p.is_file())
     assert editions == [".docx", ".epub", ".html", ".pdf"]
     assert verify(out, [source], epubcheck=False) == []
+
+
+# Found by the property tests: one problem gives one message, not a second misleading one.
+
+
+def test_a_note_that_starts_with_an_empty_list_item_gives_one_error(write_source):
+    text = HEAD + "Called[^a].\n\n" + ARTICLE + "\n[^a]: 1.  \ntext after\n"
+    path = write_source(text)
+    (found,) = errors(path)
+    line, col = where(text, "[^a]: 1.")
+    assert found.startswith(f"{path}:{line}:{col}: error: lists are not part of an annotation")
+
+
+def test_a_note_that_is_only_a_list_is_not_also_said_to_have_no_text(write_source):
+    text = HEAD + "Called[^a].\n\n" + ARTICLE + "\n[^a]: - item\n"
+    (found,) = errors(write_source(text))
+    assert "lists are not part of an annotation" in found
+
+
+def test_the_lines_of_a_note_never_called_are_reported_once(write_source):
+    text = HEAD + "Not called.\n\n" + ARTICLE + "\n[^a]: Note.\n\n    <![CDATA[ x\n"
+    path = write_source(text)
+    (found,) = errors(path)
+    line, _ = where(text, "[^a]:")
+    assert found.startswith(f"{path}:{line}:1: error: annotation [^a] is defined but never")

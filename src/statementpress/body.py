@@ -32,7 +32,7 @@ DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 UNRESOLVED_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
 # A line that holds only the markers of its containers (list items, quotes) and perhaps a
 # note's label: CommonMark gives it no text of its own, and drops nothing by that.
-MARKERS_ONLY_RE = re.compile(r"[ \t]*(?:(?:>|[-+*]|\d{1,9}[.)])[ \t]*)*(?:\[\^[^\]\s]+\]:)?[ \t]*")
+MARKERS_ONLY_RE = re.compile(r"[ \t]*(?:(?:>|[-+*]|\d{1,9}[.)]|\[\^[^\]\s]+\]:)[ \t]*)*")
 # A note's definition after indentation or container markers: inside another block.
 NESTED_DEF_RE = re.compile(r"[ \t>*+\-\d.)]*(\[\^([^\]\s]+)\]:)")
 # Block nodes that hold the source's lines themselves: every line of a body with text on it
