@@ -368,3 +368,36 @@ def test_layout_error_is_a_layout_error_for_the_api(tmp_path, monkeypatch):
     monkeypatch.setenv("STATEMENTPRESS_LAYOUTS", str(tmp_path))
     with pytest.raises(LayoutError, match="'os' is not a font package"):
         fonts.face_for(layout.load("x"), "ru")
+
+
+# -- templates run sandboxed -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "layout.__class__.__init__.__globals__",
+        "m.__class__.__mro__",
+        "face.regular.read_text()",
+        "face.regular.parent",
+        "layout.env.loader",
+        "cycler.__init__.__globals__.os",
+    ],
+)
+def test_templates_cannot_reach_python_or_files(project, expression):
+    template = '{% include "official/print.css.j2" %}\n/* {{ ' + expression + " }} */\n"
+    refused(
+        project("", {"print.css.j2": template}),
+        "layout 'x', template 'print.css.j2'",
+        "line 2: SecurityError: access to attribute",
+        "is unsafe",
+    )
+
+
+def test_templates_may_read_a_file_name_and_the_layout_values(project):
+    template = (
+        '{% include "official/print.css.j2" %}\n'
+        "/* {{ face.regular.name }} {{ layout.name }} {{ layout.get('page.size') }} */\n"
+    )
+    result = project("", {"print.css.j2": template})
+    assert result.exit_code == 0, result.output

@@ -7,7 +7,7 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from statementpress import layout_schema
@@ -169,13 +169,16 @@ class Layout:
 
     @cached_property
     def env(self):
-        """The Jinja environment for this layout's templates (autoescaped except CSS)."""
+        """The Jinja environment for this layout's templates (autoescaped except CSS).
+
+        Templates run sandboxed (`_sandbox`): they read the values and the model they are
+        given, and can reach neither Python's internals nor files."""
         import jinja2
 
         def autoescape(template_name: str | None) -> bool:
             return not (template_name or "").endswith((".css.j2", ".txt.j2"))
 
-        env = jinja2.Environment(
+        env = _sandbox()(
             loader=jinja2.ChoiceLoader(
                 [
                     # "statementpress/…": the package's macros (`fmt`), for every layout.
@@ -248,6 +251,36 @@ class Layout:
             if any(path.startswith(folder + os.sep) for folder in folders):
                 found = (path, frame.lineno)
         return found
+
+
+# What a template may read of the objects it is given that could reach further: a path's
+# name (never its file), a layout's values. Anything else of them is refused.
+_SAFE_ATTRIBUTES: tuple[tuple[type, frozenset[str]], ...] = (
+    (PurePath, frozenset({"name", "stem", "suffix"})),
+)
+_LAYOUT_ATTRIBUTES = frozenset({"name", "values", "get", "number", "where"})
+
+
+@functools.cache
+def _sandbox() -> Any:
+    """The class of the layouts' Jinja environment: Jinja's sandbox (no `__class__`,
+    `__globals__`, …), which besides lets a template use only the harmless attributes of
+    paths and layouts and nothing of Jinja's own objects."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class Sandbox(SandboxedEnvironment):
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            if isinstance(obj, (jinja2.Environment, jinja2.BaseLoader)):
+                return False
+            if isinstance(obj, Layout):
+                return attr in _LAYOUT_ATTRIBUTES
+            for kind, allowed in _SAFE_ATTRIBUTES:
+                if isinstance(obj, kind):
+                    return attr in allowed
+            return bool(super().is_safe_attribute(obj, attr, value))
+
+    return Sandbox
 
 
 @functools.cache
