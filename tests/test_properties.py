@@ -113,8 +113,10 @@ class Script:
 
 SCRIPTS = {
     "en": Script("en", LATIN),
+    "en-GB": Script("en-GB", LATIN + CYRILLIC[:8]),
     "ru": Script("ru", CYRILLIC + LATIN[:10]),
     "zh-Hans": Script("zh-Hans", CJK),
+    "zh": Script("zh", CJK + LATIN[:6]),
 }
 
 
@@ -138,7 +140,10 @@ def inline_text(draw, letters: str, notes: list[str]) -> str:
         if kind == "call" and notes:
             parts[-1] += f"[^{draw(st.sampled_from(notes))}]"
         elif kind in ("*", "**"):
-            parts.append(f"{kind}{draw(words(letters, hostile=False, max_words=3))}{kind}")
+            inner = draw(words(letters, hostile=False, max_words=3))
+            if notes and draw(st.booleans()):
+                inner += f"[^{draw(st.sampled_from(notes))}]"
+            parts.append(f"{kind}{inner}{kind}")
         parts.append(draw(words(letters)))
     return " ".join(parts)
 
