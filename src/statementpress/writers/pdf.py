@@ -205,7 +205,9 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
         page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=fetcher)
         document = _render_keeping_notes(page, statement, [css], font_config)
     except FatalURLFetchingError as exc:
-        url = getattr(exc, "url", None) or (fetcher.refused[-1] if fetcher.refused else "")
+        url = getattr(exc, "url", None)
+        if url is None:  # a file we serve could not be read
+            raise LayoutError(f"{layout.where}: the PDF edition: {exc}") from None
         raise LayoutError(
             f"{layout.where}: the PDF edition's templates ask for "
             f"{urlguard.shown_url(url)!r}; a layout may load only its face's font files "
