@@ -5,176 +5,22 @@ Library modules are imported inside the commands, so `statementpress --help` sta
 
 from __future__ import annotations
 
-import functools
-import logging
-import sys
 from pathlib import Path
 
 import click
 
-from statementpress.writers import GROUP_WRITERS, PARALLEL, WRITERS, human_size
-
-FORMAT_NAMES = (*WRITERS, *GROUP_WRITERS, PARALLEL, "all")
-
-
-def _version() -> str:
-    from statementpress import __version__
-
-    return __version__
-
-
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    logger = logging.getLogger("statementpress")
-    logger.setLevel(level)
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        logger.addHandler(handler)
-
-
-def common_options(func):
-    """-q/--quiet and -v/--verbose on every command."""
-
-    @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-    @click.option("-v", "--verbose", count=True, help="Print what is being done.")
-    @functools.wraps(func)
-    def wrapper(*args, quiet: bool, verbose: int, **kwargs):
-        _setup_logging(verbose, quiet)
-        click.get_current_context().meta["quiet"] = quiet
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def _check_layout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--layout must be a layout name; whether it exists is known once --layout-dir is parsed."""
-    if value is None:
-        return None
-    from statementpress import layout
-
-    if not layout.is_name(value):
-        raise click.BadParameter(
-            f"invalid layout name {value!r}: use the name of a layout folder", ctx=ctx, param=param
-        )
-    return value
-
-
-def _require_layout(name: str | None, dirs: tuple[Path, ...]) -> None:
-    """A usage error (exit 2) if --layout names no layout on the search path of `dirs`."""
-    if name is None:
-        return
-    from statementpress import layout
-
-    names = layout.available(dirs)
-    if name not in names:
-        ctx = click.get_current_context()
-        param = next(p for p in ctx.command.params if p.name == "layout")
-        raise click.BadParameter(
-            f"unknown layout {name!r}; valid layouts: {', '.join(names) or 'none'}",
-            ctx=ctx,
-            param=param,
-        )
-
-
-def layout_dir_option(func):
-    """--layout-dir DIR (repeatable) on the commands that load layouts."""
-    return click.option(
-        "--layout-dir",
-        "layout_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Folder of layouts, searched before ./layouts and the built-in ones; repeat "
-        "for several (the first given wins).",
-    )(func)
-
-
-def verify_options(func):
-    """--no-epubcheck and --trust, shared by `verify` and `build --verify`."""
-
-    @click.option(
-        "--no-epubcheck",
-        is_flag=True,
-        help="Do not run EPUBCheck on the EPUB editions (it needs Java).",
-    )
-    @click.option(
-        "--trust",
-        multiple=True,
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        metavar="CERT.pem",
-        help="A certificate to trust when checking signed PDFs; repeat for several.",
-    )
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def _run_verify(
-    build_dir: Path,
-    sources: tuple[str, ...],
-    only: list[Path] | None,
-    epubcheck: bool,
-    trust: tuple[Path, ...],
-    quiet: bool,
-) -> None:
-    """Verify and print: 'verified PATH' per good edition, each problem on stderr; exit 1."""
-    from statementpress.verify import verify
-
-    def report(path: Path, problems: list) -> None:
-        if not problems and not quiet:
-            click.echo(f"verified {path}")
-
-    problems = verify(
-        build_dir, sources, only=only, epubcheck=epubcheck, trust=trust, on_edition=report
-    )
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if problems:
-        files = len({p.path.split(": ")[0] for p in problems})
-        noun = "problem" if len(problems) == 1 else "problems"
-        click.echo(f"verify: {len(problems)} {noun} in {files} files", err=True)
-        sys.exit(1)
-
-
-def _source_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    """--max-source-size: bytes, or with a binary unit (512K, 2M)."""
-    if value is None:
-        return None
-    from statementpress.limits import parse_size
-
-    size = parse_size(value)
-    if size is None:
-        raise click.BadParameter(
-            f"{value!r} is not a size; give bytes or a size such as 512K or 2M",
-            ctx=ctx,
-            param=param,
-        )
-    return size
-
-
-def max_size_option(func):
-    """--max-source-size SIZE on the commands that read sources."""
-    return click.option(
-        "--max-source-size",
-        "max_source_size",
-        callback=_source_size,
-        metavar="SIZE",
-        help="Largest source file read, in bytes or as 512K, 2M (default 1M, or "
-        "$STATEMENTPRESS_MAX_SOURCE_SIZE).",
-    )(func)
-
-
-def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None):
-    if value is None:
-        return None
-    from statementpress.delivery.shard import parse_shard
-
-    try:
-        return parse_shard(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+from statementpress.cli_options import (
+    FORMAT_NAMES,
+    check_layout,
+    common_options,
+    layout_dir_option,
+    max_size_option,
+    parse_shard_option,
+    require_layout,
+    run_verify,
+    verify_options,
+)
+from statementpress.writers import human_size
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,7 +59,7 @@ def cli() -> None:
 @click.option(
     "-l",
     "--layout",
-    callback=_check_layout,
+    callback=check_layout,
     help="Layout to use instead of the one each source names.",
 )
 @click.option(
@@ -236,7 +82,7 @@ def cli() -> None:
 @click.option(
     "--shard",
     metavar="K/N",
-    callback=_parse_shard,
+    callback=parse_shard_option,
     help="Write only shard K of N: the statements with sha256(id) mod N = K-1 "
     "(every language of a statement in one shard).",
 )
@@ -276,7 +122,7 @@ def build(
     from statementpress.progress import BuildProgress
     from statementpress.transaction import Interrupted
 
-    _require_layout(layout, layout_dirs)
+    require_layout(layout, layout_dirs)
     quiet = click.get_current_context().meta["quiet"]
     progress = BuildProgress(quiet=quiet)
     try:
@@ -301,7 +147,7 @@ def build(
         raise
     progress.close(out)
     if then_verify:
-        _run_verify(out, sources, written, not no_epubcheck, trust, quiet)
+        run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 
 @cli.command("index")
@@ -344,7 +190,7 @@ def index_command(build_dir: Path) -> None:
 @click.option(
     "-l",
     "--layout",
-    callback=_check_layout,
+    callback=check_layout,
     help="Layout to use instead of the one each source names.",
 )
 @click.option(
@@ -384,7 +230,7 @@ def serve(
     from statementpress.delivery.serve import Preview
     from statementpress.layout import search_path
 
-    _require_layout(layout, layout_dirs)
+    require_layout(layout, layout_dirs)
     quiet = click.get_current_context().meta["quiet"]
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host}, reachable from other machines", err=True)
@@ -420,7 +266,7 @@ def serve(
 @click.option(
     "-l",
     "--layout",
-    callback=_check_layout,
+    callback=check_layout,
     help="Check against this layout instead of the one each source names.",
 )
 @click.option(
@@ -457,7 +303,7 @@ def check(
     """
     from statementpress.builder import prepare_all
 
-    _require_layout(layout, layout_dirs)
+    require_layout(layout, layout_dirs)
     pairs = prepare_all(sources, layout, layout_dirs, formats, out, max_source_size)
     if not click.get_current_context().meta["quiet"]:
         for st, _ in pairs:
@@ -496,7 +342,7 @@ def verify_command(
       statementpress verify dist source/ca-china-fm-2020-07-16.md
       statementpress verify build --no-epubcheck
     """
-    _run_verify(
+    run_verify(
         build_dir,
         sources,
         None,
