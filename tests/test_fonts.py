@@ -67,3 +67,22 @@ def test_typographic_spaces_are_checked_like_any_character(statement, space):
 def test_plain_spaces_and_the_no_break_space_pass(statement):
     face = fonts.face_for(layout.load("official"), "ru")
     fonts.check_coverage(face, statement, extra=" \t\n\u00a0")
+
+
+def test_synthetic_bold_takes_curves_skia_strokes_into_conics():
+    """ "让" strokes into conics: the bold still has it, grown on every side."""
+    import io
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    face = fonts.face_for(layout.load("official"), "zh")
+    boxes = []
+    for data in (fonts.subset_data(face.regular, "让"), fonts.synthetic_bold(face, "让")):
+        font = TTFont(io.BytesIO(data))
+        glyphs = font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyphs[font.getBestCmap()[ord("让")]].draw(pen)
+        boxes.append(pen.bounds)
+    (x0, y0, x1, y1), (bx0, by0, bx1, by1) = boxes
+    assert bx0 < x0 and by0 < y0 and bx1 > x1 and by1 > y1
