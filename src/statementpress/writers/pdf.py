@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from statementpress import fonts, hyphenation, reproducible, urlguard
+from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
-from statementpress.labels import statement_labels
+from statementpress.labels import statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
@@ -46,9 +47,18 @@ def face_sources(statement: Statement, layout: Layout) -> tuple[fonts.FontFace, 
     bold (a data: URL) where the layout asks for one."""
     face = fonts.face_for(layout, statement.meta.lang)
     # The face has every character drawn (the check made sure): the text, the labels, the
-    # page and note numbers and the hyphen.
+    # date as printed, a translation's notice, the page and note numbers and the hyphen. A
+    # subset of the face (with a synthesised bold) must keep all of them: a character it
+    # lacks prints as .notdef, and its font's text layer then reads wrongly.
     lab = statement_labels(statement.meta)
-    drawn = fonts.layout_glyphs(layout, face) + lab["editorial_mark"]
+    drawn = " ".join(
+        [
+            fonts.layout_glyphs(layout, face),
+            *lab.values(),
+            format_date(statement.meta.date, statement.meta.lang),
+            translation_notice(statement.meta) or "",
+        ]
+    )
     return face, fonts.print_sources(face, fonts.statement_text(statement) + drawn)
 
 
