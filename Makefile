@@ -17,10 +17,13 @@ test:
 	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m pytest
 
+# Pandoc (for the pipeline it is compared with) is the benchmark's own dependency, not the tests'.
+# BENCH_ARGS=--quick tries it out in a few minutes.
 benchmark:
 	scripts/system-deps.sh build
+	scripts/bench-deps.sh
 	$(MAKE) --no-print-directory $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 setup:
 	scripts/system-deps.sh build
