@@ -111,7 +111,8 @@ def fmt_time(seconds: float) -> str:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 90:
         return f"{seconds:.2f} s"
-    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60} s"
 
 
 def _first_line(command: Sequence[str]) -> str:

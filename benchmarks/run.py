@@ -81,7 +81,12 @@ def at_most(measure_name: str, ours: Figure, theirs: Figure, limit: float, memor
     show = (lambda v: f"{v:.0f} MB") if memory else fmt_time
     ratio = a / b
     result = "met" if ratio <= limit else f"missed by {ratio - limit:.2f}x"
-    return Target(measure_name, show(a), show(b), f"{ratio:.2f}x", f"<= {limit}x", result)
+    shown = f"{ratio:.2f}x"
+    if not memory:
+        # Wall time is the target; CPU time, which other work on the machine moves less,
+        # tells whether a miss is the machine's load or ours.
+        shown += f" (CPU time {ours.cpu_seconds / theirs.cpu_seconds:.2f}x)"
+    return Target(measure_name, show(a), show(b), shown, f"<= {limit}x", result)
 
 
 def speed_up(measure_name: str, fast: Figure, slow: Figure, limit: float) -> Target:
@@ -108,6 +113,10 @@ def under(measure_name: str, ours: Figure, limit: float, memory=False) -> Target
 
 def unavailable(measure_name: str, target: str, why: str) -> Target:
     return Target(measure_name, "-", "-", "-", target, f"not available: {why}")
+
+
+def _size(path: Path) -> str:
+    return f" ({path.stat().st_size / 1e6:.2f} MB of Markdown)"
 
 
 def fresh(path: Path) -> Path:
@@ -286,7 +295,7 @@ def main() -> None:
         contenders = []
         for count in (40, 400):
             path = corpus.write_long(tmp / "long", count)
-            fig = Figure(f"statementpress build, one statement of {count} articles")
+            fig = Figure(f"statementpress build, one statement of {count} articles{_size(path)}")
             long_figures[count] = fig
             contenders.append(
                 (
@@ -317,7 +326,9 @@ def main() -> None:
         else:
             say("5,000 articles (one run: memory)")
             path = corpus.write_long(tmp / "long", 5000)
-            huge = Figure("statementpress build, one statement of 5,000 articles (1 run)")
+            huge = Figure(
+                f"statementpress build, one statement of 5,000 articles{_size(path)}, 1 run"
+            )
             huge.samples.append(run_child(build_command([path], fresh(tmp / "long-5000"), *full)))
             figures.append(huge)
             targets.append(under("5,000-article source, peak memory", huge, 300, memory=True))
