@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts, hyphenation, reproducible
+from statementpress import fonts, hyphenation, qr, reproducible
 from statementpress.errors import Diagnostic
 from statementpress.labels import statement_labels
 from statementpress.layout import Layout
@@ -33,7 +33,8 @@ def rule_svg(layout: Layout) -> str:
 
 
 def stylesheet(statement: Statement, layout: Layout) -> str:
-    """The print stylesheet of the layout, with the face's files from its font package."""
+    """The print stylesheet of the layout, with the face's files from its font package and
+    the QR-code requisite of `statement` on the first page."""
     face = fonts.face_for(layout, statement.meta.lang)
     # The face has every character drawn (the check made sure): the text, the labels, the
     # page and note numbers and the hyphen.
@@ -48,6 +49,7 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         m=statement.meta,
         labels=lab,
         hyph=hyphenation.policy(layout, statement.meta.lang),
+        qr=qr.requisite(statement, layout),
     )
 
 
