@@ -124,8 +124,8 @@ def stage_signed(tx: Transaction, signed: Mapping[str, Mapping[str, Any]]) -> No
         if parsed is None:
             raise ValueError(f"not a signed edition's path: {rel!r}")
         lang = manifest.recorded_prefix(tx.out, sid, parsed[0])
-        record = records.record_path(Path(), sid, lang)
-        by_record.setdefault(PurePosixPath(record.as_posix()), {})[name] = entry
+        where = PurePosixPath(records.record_path(Path(), sid, lang).as_posix())
+        by_record.setdefault(where, {})[name] = entry
     for record, entries in by_record.items():
         data = records.with_entries(tx.out.joinpath(*record.parts), entries)
         if data is None:
@@ -133,7 +133,7 @@ def stage_signed(tx: Transaction, signed: Mapping[str, Mapping[str, Any]]) -> No
                 log.warning(
                     "%s: no build record describes the editions of %s, so the manifest "
                     "cannot name their signer; rebuild them with 'statementpress build'",
-                    tx.out / record.parent,
+                    tx.out.joinpath(*record.parent.parts),
                     ", ".join(sorted(entries)),
                 )
             continue
