@@ -26,13 +26,13 @@ from docx.shared import Mm
 from docx.styles.style import ParagraphStyle
 from fontTools.ttLib import TTFont
 
-from statementpress import fonts, hyphenation, reproducible, zipout
+from statementpress import fonts, hyphenation, qr, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
 from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers.docx import body
+from statementpress.writers.docx import body, requisite
 from statementpress.writers.docx import styles as s
 from statementpress.writers.docx.hyphens import Hyphenator
 from statementpress.writers.docx.oxml import (
@@ -101,6 +101,7 @@ def build(statement: Statement, layout: Layout, face: fonts.FontFace) -> bytes:
     footnotes_part(doc, statement, repeated, hyphenator)
     if fresh or not doc.element.body.sectPr.headerReference_lst:
         header_part(doc, layout)
+    requisite.add(doc, qr.requisite(statement, layout))
     font_table_part(doc, face, embed=bool(layout.get("docx.embed_fonts")), fresh=fresh)
     core_properties(doc, statement)
     out = io.BytesIO()
