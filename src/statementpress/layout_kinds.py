@@ -311,3 +311,25 @@ class Plain(Kind):
                 "value goes into stylesheets and markup as it is)"
             )
         return None
+
+
+# An absolute web address on one line: no spaces, quotes or characters a URL never holds.
+_URL = re.compile(r"https?://[^\s\"'<>\\^`{}|]+(?:\{(?:id|lang)\}[^\s\"'<>\\^`{}|]*)*")
+
+
+@dataclass(frozen=True)
+class Url(Kind):
+    """`""` or an absolute http:// or https:// address; `{id}` and `{lang}` may stand in it."""
+
+    max_length: int = 500
+    name = "URL"
+
+    def allowed(self) -> str:
+        return '`http://` or `https://`, `{id}` `{lang}` allowed, `""` for none'
+
+    def problem(self, value: Any, example: Any) -> str | None:
+        if isinstance(value, str) and (
+            value == "" or (len(value) <= self.max_length and _URL.fullmatch(value))
+        ):
+            return None
+        return f'must be an http:// or https:// URL like {shown(example)}, or "" for none'

@@ -30,6 +30,7 @@ from statementpress.layout_kinds import (
     Plain,
     RelativePath,
     Text,
+    Url,
     Whole,
     shown,
 )
@@ -104,7 +105,8 @@ FACE_KEYS = (
         'line end; default `"-"`.', required=False),
     Key("hyphenate", Flag(), True, "Hyphenate text in this face; default `true`.",
         required=False),
-    Key("subset", Flag(), False, "Embed only the glyphs used (EPUB); default `false`.",
+    Key("subset", Flag(), True, "The EPUB embeds only the glyphs it uses (the DOCX keeps "
+        "whole faces, for editors); default `true`, `false` embeds whole faces.",
         required=False),
     Key("bold_synthesis_em", Number("em"), 0.02, "For a face without a `bold` file (a CFF "
         "`.otf` regular): the PDF and EPUB embed a bold made from the regular, each outline "
@@ -251,6 +253,23 @@ TABLES: tuple[Table, ...] = (
         Key("screen_column_max_em", Number("em", True), 32, "HTML: widest a column gets."),
         Key("screen_column_min_em", Number("em", True), 18, "HTML: narrowest a column gets "
             "before the columns are stacked."),
+    )),
+    Table("qr", "The QR-code requisite (GOST R 7.0.97-2025) on the first page of the PDF and "
+          "DOCX editions and on the HTML page (docs/layouts.md, \"The QR code\").", (
+        Key("enabled", Flag(), True, "Print the code; `false` for none in any edition."),
+        Key("position", Choice(("bottom-right", "bottom-left", "top-right", "top-left")),
+            "bottom-right", "Corner of the first page: in the bottom or top margin, flush "
+            "with the text's right or left edge."),
+        Key("size_mm", Number("mm", True), 20, "Width and height of the code, its light "
+            "border of 4 modules included."),
+        Key("margin_mm", Number("mm"), 5, "Distance from the page's bottom (or top) edge. "
+            "Where that margin is narrower than `size_mm + margin_mm`, it grows to that on "
+            "the first page, so the code never overlaps the text or the notes."),
+        Key("screen_size_em", Number("em", True), 6, "Size of the code on the HTML page."),
+        Key("base_url", Url(), "https://mfa.example/statements", "Where the HTML editions are "
+            "published: the code encodes `<base_url>/<id>/<id>.<lang>.html` (with `{id}` or "
+            "`{lang}` in it, the URL as written, those filled in); `\"\"` encodes "
+            "`urn:statementpress:<id>:<lang>:sha256:<SHA-256 of the source>`."),
     )),
     Table("pdf", "The PDF file.", (
         Key("variant", Choice(("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "")), "pdf/a-3b",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, parallel, urlguard
+from statementpress import fonts, parallel, qr, urlguard
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -54,6 +54,9 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
     _face, first = pdf.face_sources(statements[0], layout)
     ours = [pdf.rule_url(layout), *(f["url"] for f in first if f["url"].startswith("data:"))]
+    code = qr.requisite(statements[0], layout)
+    if code is not None:
+        ours.append(code.data_uri)
     fetcher = urlguard.guarded_fetcher(files, ours)
     font_config = FontConfiguration()
     try:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts, hyphenation, reproducible, urlguard
+from statementpress import fonts, hyphenation, qr, reproducible, urlguard
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
 from statementpress.labels import statement_labels, translation_notice
@@ -63,7 +63,8 @@ def face_sources(statement: Statement, layout: Layout) -> tuple[fonts.FontFace, 
 
 
 def stylesheet(statement: Statement, layout: Layout) -> str:
-    """The print stylesheet of the layout, with the face's files from its font package."""
+    """The print stylesheet of the layout, with the face's files from its font package and
+    the QR-code requisite of `statement` on the first page."""
     face, faces = face_sources(statement, layout)
     lab = statement_labels(statement.meta)
     return layout.render(
@@ -75,6 +76,7 @@ def stylesheet(statement: Statement, layout: Layout) -> str:
         m=statement.meta,
         labels=lab,
         hyph=hyphenation.policy(layout, statement.meta.lang),
+        qr=qr.requisite(statement, layout),
     )
 
 
@@ -273,6 +275,9 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     # WeasyPrint fetches only the face's files and our own data: URLs (the separator, a
     # synthesised bold); any other URL a layout's templates name stops the build (urlguard).
     ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
+    code = qr.requisite(statement, layout)
+    if code is not None:
+        ours.append(code.data_uri)
     fetcher = urlguard.guarded_fetcher(face.files.values(), ours)
     try:
         # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
