@@ -529,3 +529,13 @@ def test_words_apart_in_the_source_are_not_joined_across_a_line_end():
     want.words("a b", "preamble")
     assert text.compare(want, _line_words("ab")) == ['preamble, word 1: expected "a b" got "ab"']
     assert text.compare(want, _line_words("a", "b")) == []
+
+
+def test_a_footnote_mark_runs_on_from_the_last_word_where_no_space_parts_them():
+    want = text.Expected()
+    want.words("a", "note 1", tail=("\u2014\u2014编者注", "note 1, editorial mark"))
+    assert want.tokens == ["a\u2014\u2014", "编", "者", "注"]
+    assert want.where[:2] == ["note 1, word 1", "note 1, editorial mark, word 1"]
+    assert text.compare(want, _line_words("a\u2014\u2014编者注")) == []
+    assert text.compare(want, _line_words("a", "\u2014\u2014编者注")) == []  # a line end between
+    assert text.compare(want, _line_words("a\u2014\u2014编注")) != []

@@ -24,6 +24,7 @@ from parity import assert_words_in_order, normalise, words
 from statementpress.builder import build, prepare
 from statementpress.columns import parallel_columns_text
 from statementpress.errors import SourceError
+from statementpress.labels import statement_labels
 from statementpress.model import Statement, SubList, plain_text
 from statementpress.reader import load
 
@@ -495,10 +496,13 @@ def test_docx_real_footnotes_numbered_per_language(built, document, statements):
         # Each column's calls show its own numbers, 1, 2, …: custom marks, as Word writes them.
         assert [r.getnext().text for r in refs] == [str(n.number) for n in statements[lang].notes]
         assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
+        # Each ends with its language's editorial mark, as the single DOCX's footnotes do.
+        mark = statement_labels(statements[lang].meta)["editorial_mark"]
         for ref, note in zip(refs, statements[lang].notes, strict=True):
             text = "".join(bodies[ref.get(f"{W}id")].itertext())
-            assert text.startswith(f"{note.number} ")
-            assert words(text)[1:] == words(" ".join(plain_text(p) for p in note.paragraphs))
+            assert text.startswith(f"{note.number} ") and text.endswith(mark)
+            said = " ".join(plain_text(p) for p in note.paragraphs)
+            assert words(text)[1:] == words(said + mark)
             langs = {e.get(f"{W}val") for e in bodies[ref.get(f"{W}id")].iter(f"{W}lang")}
             assert langs == {lang}
 

@@ -38,7 +38,7 @@ from docx.table import Table
 from statementpress import fonts, parallel, qr, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
-from statementpress.labels import autonym, labels, translation_notice
+from statementpress.labels import autonym, labels, statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Inline, NoteRef, Paragraph, Statement, SubItem, Text
 from statementpress.writers.docx import body, package, requisite
@@ -328,10 +328,13 @@ class _Builder:
         p.append(run)
 
     def _footnotes(self) -> None:
-        """footnotes.xml: each call's note, opening with its number in its column."""
+        """footnotes.xml: each call's note, opening with its number in its column and, as
+        in the single DOCX, ending with its column's editorial mark ("— Прим. ред."): no
+        heading can stand above Word's footnotes to say whose notes they are."""
         root = CT_Footnotes.new()
         for note_id, column, number_ in self.footnotes:
             model = self.statements[column].note(number_)
+            editorial = statement_labels(self.statements[column].meta)["editorial_mark"]
             note = root.add_note(note_id)
             for k, para in enumerate(model.paragraphs):
                 p = checked(CT_P, el("p"))
@@ -346,6 +349,8 @@ class _Builder:
                     p.add_r().text = " "
                 content = tuple(n for n in para.content if not isinstance(n, NoteRef))
                 body.add_inlines(p, content, set())
+                if k == len(model.paragraphs) - 1:
+                    p.add_r().text = editorial
             for run in note.iter(qn("w:r")):
                 self._language(run, column)
         package._unrelate(self.doc, RT.FOOTNOTES)
