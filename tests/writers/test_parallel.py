@@ -328,11 +328,13 @@ def test_html_stands_alone(built):
 
 def _stacking_width(page) -> int:
     css = "".join(page.xpath("//style/text()"))
-    found = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
+    # The single page's stylesheet has media queries of its own: the parallel one stacks.
+    queries = re.findall(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
+    found = next((q for q in queries if ".parallel td" in q[1]), None)
     assert found, "no media query for narrow screens"
-    assert re.search(r"\.parallel td \{[^}]*display: block", found[2])
-    assert re.search(r"\.lang-tag \{[^}]*display: inline-block", found[2])
-    return int(found[1])
+    assert re.search(r"\.parallel td \{[^}]*display: block", found[1])
+    assert re.search(r"\.lang-tag \{[^}]*display: inline-block", found[1])
+    return int(found[0])
 
 
 def test_html_stacks_on_phones(built):

@@ -4,6 +4,11 @@ tagged PDF/A-3b with every language's source attached, like the single PDF (`pdf
 The columns are the cells of one table, one row per aligned unit: WeasyPrint breaks a row
 that does not fit across pages with every column continuing at the top of the next page,
 so each unit starts on the same line in every column (docs/parallel.md).
+
+The columns are typeset like the single PDF (`pdf_rounds.render`): each justified
+paragraph's lines planned at its column's width with its language's face and hyphenation
+policy, justified lines ending exactly at the column's edge, hyphens kept off a column's
+last line on a page, and added hyphens soft in the text layer.
 """
 
 from __future__ import annotations
@@ -11,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, parallel
+from statementpress import fonts, hyphenation, parallel
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers import parallel_html, pdf
+from statementpress.writers import parallel_html, pdf, pdf_lines, pdf_rounds
 
 
 def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
@@ -35,7 +40,10 @@ def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
         faces.extend(
             {"family": face.family, **f} for f in fonts.font_face_sources(face, Path.as_uri)
         )
-    return base + layout.render("parallel-print.css.j2", columns=cols, faces=faces)
+    policies = [hyphenation.policy(layout, c["lang"]) for c in cols]
+    return base + layout.render(
+        "parallel-print.css.j2", columns=cols, faces=faces, policies=policies
+    )
 
 
 def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
@@ -52,10 +60,13 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     font_config = FontConfiguration()
     css = weasyprint.CSS(string=stylesheet(statements, layout), font_config=font_config)
     markup = parallel_html.render(statements, layout, mode="pdf")
-    document = weasyprint.HTML(string=markup, base_url=str(Path.cwd())).render(
-        stylesheets=[css], font_config=font_config
+    # Each column's notes follow its text (not footnotes): no note is kept with its call.
+    document, analysis = pdf_rounds.render(
+        markup, statements[0], layout, [css], font_config, footnotes=False
     )
+    pdf_lines.mark_added_hyphens(analysis)
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
-    pdf.save(document, statements, layout, dest)
+    with pdf_lines.soft_hyphens():
+        pdf.save(document, statements, layout, dest)
     return dest
