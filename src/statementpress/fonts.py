@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from statementpress import layout_schema
+from statementpress import fontpkgs, layout_schema
+from statementpress.characters import NON_PRINTING
 from statementpress.errors import BuildError, LayoutError
 from statementpress.layout import Layout
 from statementpress.model import Statement, primary_language
@@ -58,37 +58,26 @@ def _faces(layout: Layout) -> dict[str, dict]:
 def face_for(layout: Layout, lang: str) -> FontFace:
     """The face `[fonts.<lang>]` of the layout, else `[fonts.default]`.
 
-    Font files come from the PyPI package named by `package` (its `files/` folder), never
-    from fonts installed on the machine, so every machine renders the same.
+    Font files come from the font package named by `package` (see `fontpkgs`: a package
+    that declares itself, found without importing it), never from fonts installed on the
+    machine, so every machine renders the same; each file must be one the package
+    installed, inside its folder once symlinks are resolved.
     """
     fonts = _faces(layout)
     key = primary_language(lang) if primary_language(lang) in fonts else "default"
     if key not in fonts:
         raise LayoutError(f"layout {layout.name!r} has no [fonts.default] and no [fonts.{key}]")
     spec = fonts[key]
-    where = f"layout {layout.name!r}, [fonts.{key}]"
-    package = spec["package"]
+    where = f"{layout.where}, [fonts.{key}]"
     try:
-        root = files(package)
-    except ModuleNotFoundError:
-        raise LayoutError(
-            f"{where}: font package {package!r} is not installed; add it to the project's "
-            "dependencies (pip install it)"
-        ) from None
-    except (ImportError, TypeError, ValueError) as exc:
-        raise LayoutError(
-            f"{where}: font package {package!r} cannot be imported ({exc}); "
-            "'package' is the import name of an installed font package"
-        ) from None
-    paths: dict[str, Path] = {}
-    for style in STYLES:
-        name = spec.get(style)
-        if name is None:
-            continue
-        path = Path(str(root.joinpath(spec.get("dir", "files"), name)))
-        if not path.is_file():
-            raise LayoutError(f"{where}: {style} = {name!r} is not in package {package!r}")
-        paths[style] = path
+        package = fontpkgs.find(spec["package"])
+        paths = {
+            style: package.file(f"{spec.get('dir', 'files')}/{spec[style]}")
+            for style in STYLES
+            if spec.get(style) is not None
+        }
+    except fontpkgs.FontPackageError as exc:
+        raise LayoutError(f"{where}: {exc}") from None
     return FontFace(
         family=spec["family"],
         key=f"fonts.{key}",
@@ -255,14 +244,17 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
     )
 
 
-# Characters the editions lay out but never take from the face: plain space, tab, newline.
-_NOT_DRAWN = frozenset(" \t\n")
-
-
 def missing_glyphs(face: FontFace, text: str) -> list[str]:
-    """The characters of `text` the face cannot draw, sorted, each once."""
+    """The characters of `text` the face cannot draw, sorted, each once.
+
+    Characters that take no room (spaces, tabs, the invisible line-breaking hints and
+    joiners a source may hold, `characters.NON_PRINTING`) are never asked of the face; a
+    soft hyphen asks for the face's hyphen instead, which a line broken there shows."""
     cmap = _cmap(face.regular)
-    return sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
+    needed = set(text) - NON_PRINTING
+    if "\u00ad" in text:
+        needed.update(face.hyphenate_character)
+    return sorted(ch for ch in needed if ord(ch) not in cmap)
 
 
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:

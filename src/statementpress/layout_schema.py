@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from statementpress.layout_kinds import (
+    CUSTOM_KEY,
     Choice,
     Colour,
     Flag,
@@ -26,6 +27,7 @@ from statementpress.layout_kinds import (
     LayoutName,
     LevelText,
     Number,
+    Plain,
     RelativePath,
     Text,
     Whole,
@@ -325,6 +327,16 @@ TABLES: tuple[Table, ...] = (
 
 _BY_NAME = {t.name: t for t in TABLES}
 
+# The layout's own values, for its own templates (`L.custom.<name>`): the only table that is
+# not in the schema, and its values are plain (`Plain`), so a template may write them in a
+# stylesheet or in markup without escaping.
+CUSTOM = Table(
+    "custom",
+    "The layout's own values for its templates, as `L.custom.<name>`; names are letters, "
+    "digits and `_`. Optional.",
+    (Key("<name>", Plain(), "No. 17", "Any value the layout's templates use."),),
+)
+
 
 class Problem(NamedTuple):
     """One problem of a layout: the dotted key it is about and the message."""
@@ -398,12 +410,25 @@ def face_problems(fonts: Any) -> list[Problem]:
     return list(_faces(fonts))
 
 
+def _custom(values: Any) -> Iterator[Problem]:
+    if not isinstance(values, Mapping):
+        yield Problem("custom", f"'custom' must be a table ([custom]), not {shown(values)}")
+        return
+    kind = CUSTOM.keys[0]
+    for name, value in values.items():
+        dotted = f"custom.{name}"
+        if not CUSTOM_KEY.fullmatch(name):
+            yield Problem(dotted, f"{dotted!r} is not a name: use letters, digits and '_'")
+        else:
+            yield from _value(kind, dotted, value)
+
+
 def problems(values: Mapping[str, Any]) -> list[Problem]:
     """Every problem of a layout's merged values (its `inherit` already resolved).
 
     Each key of the schema must be there (unless optional) with a value of its kind; keys
-    not in the schema are refused with the nearest known name, except top-level tables
-    whose name is like none of the schema's: those are the layout's own, for its templates.
+    not in the schema are refused with the nearest known name. A layout's own values go in
+    `[custom]`, whose values are plain (see `CUSTOM`).
     """
     found: list[Problem] = []
     for table in TABLES:
@@ -415,6 +440,8 @@ def problems(values: Mapping[str, Any]) -> list[Problem]:
             found.extend(_value(key, name, value))
         elif name in _BY_NAME and _BY_NAME[name].faces:
             found.extend(_named(_BY_NAME[name], value))
+        elif name == CUSTOM.name:
+            found.extend(_custom(value))
         elif name in _BY_NAME:
             if isinstance(value, Mapping):
                 found.extend(_table(_BY_NAME[name], value, f"{name}."))
@@ -423,12 +450,11 @@ def problems(values: Mapping[str, Any]) -> list[Problem]:
                     Problem(name, f"{name!r} must be a table ([{name}]), not {shown(value)}")
                 )
         else:
-            known = [k.name for k in TOP.keys] + list(_BY_NAME)
-            if isinstance(value, Mapping) and not difflib.get_close_matches(
-                name, known, n=1, cutoff=0.6
-            ):
-                continue  # the layout's own table
-            found.append(Problem(name, f"unknown key {name!r}{_suggest(name, known, '')}"))
+            known = [k.name for k in TOP.keys] + list(_BY_NAME) + [CUSTOM.name]
+            hint = _suggest(name, known, "")
+            if isinstance(value, Mapping) and not hint.startswith("; did you mean"):
+                hint = "; a layout's own values for its templates go in [custom]"
+            found.append(Problem(name, f"unknown key {name!r}{hint}"))
     return found
 
 
@@ -460,8 +486,10 @@ def _rows(table: Table, heading: str) -> list[str]:
 def markdown() -> str:
     """The reference of every key as Markdown tables, one per table of `layout.toml`."""
     lines: list[str] = []
-    for table, heading in [(TOP, "")] + [
-        (t, f"[{t.name}.<name>]" if t.faces else f"[{t.name}]") for t in TABLES
+    for table, heading in [
+        (TOP, ""),
+        *[(t, f"[{t.name}.<name>]" if t.faces else f"[{t.name}]") for t in TABLES],
+        (CUSTOM, "[custom]"),
     ]:
         lines.extend(_rows(table, heading))
         lines.append("")

@@ -204,6 +204,10 @@ def content(
     `shown` is every character the package displays; a face marked `subset` in the layout
     (a large CJK face) is embedded with only the glyphs those need.
     """
+    # One item per file, named after its first style: a face may use one file for several.
+    first_style: dict[Path, str] = {}
+    for style, path in face.files.items():
+        first_style.setdefault(path, style)
     font_items = [
         ManifestItem(
             id=f"font-{style.replace('_', '-')}",
@@ -211,7 +215,7 @@ def content(
             media_type=fonts.media_type(path),
             data=fonts.subset_data(path, shown) if face.subset else path.read_bytes(),
         )
-        for style, path in face.files.items()
+        for path, style in first_style.items()
     ]
     css_folder = PurePosixPath(STYLESHEET).parent
     extra = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, hyphenation, parallel
+from statementpress import fonts, hyphenation, parallel, urlguard
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -55,15 +55,29 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     """Write the parallel PDF of `statements` (in column order) to `dest`."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     layout = layouts[0]
+    # As in the single PDF: only the columns' font files and our own data: URLs are fetched.
+    files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
+    _face, first = pdf.face_sources(statements[0], layout)
+    ours = [pdf.rule_url(layout), *(f["url"] for f in first if f["url"].startswith("data:"))]
+    fetcher = urlguard.guarded_fetcher(files, ours)
     font_config = FontConfiguration()
-    css = weasyprint.CSS(string=stylesheet(statements, layout), font_config=font_config)
-    markup = parallel_html.render(statements, layout, mode="pdf")
-    # Each column's notes follow its text (not footnotes): no note is kept with its call.
-    document, analysis = pdf_rounds.render(
-        markup, statements[0], layout, [css], font_config, footnotes=False
-    )
+    try:
+        css = weasyprint.CSS(
+            string=stylesheet(statements, layout),
+            font_config=font_config,
+            base_url=urlguard.BASE_URL,
+            url_fetcher=fetcher,
+        )
+        markup = parallel_html.render(statements, layout, mode="pdf")
+        # Each column's notes follow its text (not footnotes): no note is kept with its call.
+        document, analysis = pdf_rounds.render(
+            markup, statements[0], layout, [css], font_config, fetcher, footnotes=False
+        )
+    except FatalURLFetchingError as exc:
+        raise pdf.refused(layout, exc) from None
     pdf_lines.mark_added_hyphens(analysis)
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
