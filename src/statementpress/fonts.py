@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,8 +34,9 @@ class FontFace:
     files: dict[str, Path]
     hyphenate_character: str
     hyphenate: bool
-    # Editions that carry font files (EPUB) embed only the glyphs they use.
-    subset: bool = False
+    # Editions that carry font files for reading only (EPUB) embed only the glyphs they use;
+    # a layout may turn that off for a face (`subset = false`). The DOCX keeps whole faces.
+    subset: bool = True
     # A face without a bold file: how much the synthesised bold grows each outline, in em
     # on every side (0: no synthesis; see synthetic_bold.py).
     bold_synthesis_em: float = 0.0
@@ -84,7 +86,7 @@ def face_for(layout: Layout, lang: str) -> FontFace:
         files=paths,
         hyphenate_character=spec.get("hyphenate_character", "-"),
         hyphenate=spec.get("hyphenate", True),
-        subset=spec.get("subset", False),
+        subset=spec.get("subset", True),
         bold_synthesis_em=float(spec.get("bold_synthesis_em", 0)),
     )
 
@@ -184,32 +186,99 @@ def print_sources(face: FontFace, text: str) -> list[dict[str, Any]]:
     ]
 
 
-def subset_data(path: Path, text: str) -> bytes:
-    """The font file reduced to the glyphs that `text` needs (OpenType features kept).
+def subset_data(path: Path, text: str, flavor: str | None = None) -> bytes:
+    """The font file reduced to exactly the glyphs that `text` needs (OpenType features
+    kept), as a `flavor` web font ("woff2") or in its own format (None).
 
     The result depends only on the file and the characters of the text, so packages stay
     reproducible (and editions asking for the same characters share one subset).
     """
-    return _subset_data(path, glyph_text(text))
+    return _subset(path, glyph_text(text), flavor)
 
 
-@lru_cache(maxsize=16)
-def _subset_data(path: Path, text: str) -> bytes:
+# Font data is cached for the life of the process: a build of many statements reads, obfuscates
+# and subsets each face once, not once per edition. Font package files do not change while a
+# build runs, so a path is a sufficient key.
+@lru_cache(maxsize=32)
+def font_bytes(path: Path) -> bytes:
+    """The bytes of a font file, read once per process."""
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=32)
+def obfuscated_font(path: Path) -> tuple[str, bytes]:
+    """The font file as a DOCX embeds it: `(key, data)`, per ECMA-376 Part 1, 17.8.1.
+
+    The key is a GUID derived from the file's bytes (so two builds use the same key); the
+    data is the file with its first 32 bytes XORed with the key's 16 bytes (the GUID's hex
+    digits read as bytes, last first). XORing again restores the font, which is how Word and
+    LibreOffice read it.
+    """
+    data = font_bytes(path)
+    digits = hashlib.sha256(data).hexdigest()[:32].upper()
+    key = f"{{{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}}}"
+    guid = bytes.fromhex(digits)[::-1]
+    head = bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32]))
+    return key, head + data[32:]
+
+
+# Alphabetic text is subset by whole runs of 128 code points around the characters it uses
+# (Basic Latin, Cyrillic, General Punctuation, ...), so that every statement in a script asks
+# for the same subset and a build of many computes it once. Text with ideographs (from U+2E80
+# on: CJK, thousands of characters per block) needs a subset of its own whatever is done, so
+# it keeps exactly the characters it uses, and its subset stays small.
+_SUBSET_RUN = 128
+_IDEOGRAPHS_FROM = 0x2E80
+# Files fontTools subsets without optional packages; web fonts (WOFF, WOFF2) are kept whole.
+SUBSET_TYPES = (".ttf", ".otf")
+
+
+def subset_characters(text: str) -> str:
+    """The characters an edition's subset of a face keeps for `text`, in code point order."""
+    used = {ord(ch) for ch in text}
+    if any(cp >= _IDEOGRAPHS_FROM for cp in used):
+        return "".join(chr(cp) for cp in sorted(used))
+    runs = {cp - cp % _SUBSET_RUN for cp in used}
+    return "".join(chr(cp) for start in sorted(runs) for cp in range(start, start + _SUBSET_RUN))
+
+
+def subset(path: Path, text: str) -> bytes:
+    """The font file as an EPUB embeds it for `text`: the glyphs of `subset_characters`,
+    OpenType features kept; computed once per process for each such pair.
+
+    A file type fontTools cannot subset by itself (`SUBSET_TYPES`) is returned whole.
+    """
+    if path.suffix.lower() not in SUBSET_TYPES:
+        return font_bytes(path)
+    return _subset(path, subset_characters(text), None)
+
+
+@lru_cache(maxsize=32)
+def _subset(path: Path, characters: str, flavor: str | None) -> bytes:
     import io
 
-    from fontTools import subset
+    from fontTools import subset as fonttools_subset
     from fontTools.ttLib import TTFont
 
-    options = subset.Options()
+    options = fonttools_subset.Options()
     options.layout_features = ["*"]
-    options.name_IDs = ["*"]
     options.notdef_outline = True
-    with TTFont(str(path), recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=text)
+    options.flavor = flavor
+    # The head table keeps the file's own dates: no timestamp of the build in the subset.
+    with TTFont(io.BytesIO(font_bytes(path)), recalcTimestamp=False) as font:
+        # Every name is kept, so the name table is set aside rather than pruned: pruning it
+        # visits every table of the font to find the names in use, a third of the work.
+        names = font.get("name")
+        if names is not None:
+            del font["name"]
+        subsetter = fonttools_subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(ch) for ch in characters])
         subsetter.subset(font)
+        if names is not None:
+            font["name"] = names
+        font.flavor = flavor
         out = io.BytesIO()
-        font.save(out)
+        font.save(out, reorderTables=not flavor)
     return out.getvalue()
 
 

@@ -104,7 +104,8 @@ FACE_KEYS = (
         'line end; default `"-"`.', required=False),
     Key("hyphenate", Flag(), True, "Hyphenate text in this face; default `true`.",
         required=False),
-    Key("subset", Flag(), False, "Embed only the glyphs used (EPUB); default `false`.",
+    Key("subset", Flag(), True, "The EPUB embeds only the glyphs it uses (the DOCX keeps "
+        "whole faces, for editors); default `true`, `false` embeds whole faces.",
         required=False),
     Key("bold_synthesis_em", Number("em"), 0.02, "For a face without a `bold` file (a CFF "
         "`.otf` regular): the PDF and EPUB embed a bold made from the regular, each outline "

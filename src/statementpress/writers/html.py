@@ -8,7 +8,6 @@ that face, not a fallback, and the page is still one reproducible file.
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -143,28 +142,6 @@ def shown_text(page: str) -> str:
     return root.text_content()
 
 
-def woff2_subset(path: Path, text: str) -> bytes:
-    """The font file as WOFF2 with only the glyphs `text` needs (and its layout features).
-
-    The bytes depend only on the file and the text (no timestamp is recomputed).
-    """
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.flavor = "woff2"
-    options.notdef_outline = True
-    with TTFont(str(path), recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=text)
-        subsetter.subset(font)
-        font.flavor = "woff2"
-        out = io.BytesIO()
-        font.save(out, reorderTables=False)
-    return out.getvalue()
-
-
 def styles_used(page: str, layout: Layout) -> list[str]:
     """The face's styles the page draws: regular, bold (headings, names, the title),
     italic and bold italic where its markup or the layout asks for them."""
@@ -191,7 +168,7 @@ def web_fonts(face: fonts.FontFace, page: str, layout: Layout) -> list[dict[str,
         path = face.files.get(style)
         if path is None:
             continue  # the browser makes the style from the regular face
-        data = base64.b64encode(woff2_subset(path, text)).decode("ascii")
+        data = base64.b64encode(fonts.subset_data(path, text, flavor="woff2")).decode("ascii")
         weight, css_style = fonts.CSS_STYLES[style]
         sources.append(
             {

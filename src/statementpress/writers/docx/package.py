@@ -340,34 +340,11 @@ def font_table_part(doc: Document, face: fonts.FontFace, embed: bool, fresh: boo
         path = face.files.get(style)
         if path is None or not embed:
             continue
-        data = path.read_bytes()
-        key = font_key(data)
-        odttf = Part(
-            PackURI(f"/word/fonts/font{index}.odttf"),
-            _CT_ODTTF,
-            obfuscate_font(data, key),
-            doc.part.package,
-        )
+        key, data = fonts.obfuscated_font(path)  # cached for the life of the process
+        odttf = Part(PackURI(f"/word/fonts/font{index}.odttf"), _CT_ODTTF, data, doc.part.package)
         font.embed(style, key, part.relate_to(odttf, RT.FONT))
     root.append(font)  # after a reference's own fonts (nothing follows w:font)
     doc.part.relate_to(part, RT.FONT_TABLE)
-
-
-def font_key(data: bytes) -> str:
-    """A GUID for an embedded font, derived from its bytes so two builds use the same key."""
-    h = hashlib.sha256(data).hexdigest()[:32].upper()
-    return f"{{{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}}}"
-
-
-def obfuscate_font(data: bytes, key: str) -> bytes:
-    """ECMA-376 Part 1 §17.8.1: XOR the first 32 bytes with the key's 16 bytes, last first.
-
-    The key bytes are the GUID's hex digits read as bytes in reverse order; applying the
-    same operation again restores the font, which is how Word and LibreOffice read it.
-    """
-    guid = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
-    head = bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32]))
-    return head + data[32:]
 
 
 def font_signature(path: Path) -> tuple[str, dict[str, str]]:
