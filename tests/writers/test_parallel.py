@@ -555,6 +555,21 @@ def test_docx_renders_side_by_side_in_libreoffice(rendered, statements):
     assert "Parties" not in text[True] and "Стороны" not in text[False]
 
 
+def test_versions_without_hand_signatures_print_no_signature_lines(built, document, statements):
+    """Both versions were adopted at a videoconference (`signature: name-only`): as in their
+    single editions, the parallel page and DOCX print each title and name, no line."""
+    assert {st.meta.signature for st in statements.values()} == {"name-only"}
+    page = html.parse(str(built[f"{ID}.ru-en.html"])).getroot()
+    assert not page.xpath("//*[contains(@class, 'signature-line')]")
+    for lang, st in statements.items():
+        names = page.xpath(f"//td[@lang='{lang}']//p[@class='signatory-name']/text()")
+        assert names == [s.name for s in st.signatories]
+    (table,) = document.iter(f"{W}tbl")
+    styles = [p.get(f"{W}val") for p in table.iter(f"{W}pStyle")]
+    assert "SignatoryLine" not in styles
+    assert styles.count("SignatoryName") == 2 * len(statements["ru"].signatories)
+
+
 def test_docx_columns_start_aligned_with_the_policys_soft_hyphens(built, document):
     """The columns' text styles follow `[parallel] align`; hyphenation is the layout's soft
     hyphens, planned per column at its width (automatic hyphenation off), in both columns."""

@@ -151,7 +151,8 @@ class _Rounds:
         return elements
 
     def plan(self, analysis: pdf_lines.Analysis, keys: dict[int, int]) -> None:
-        """Plan the lines of every justified element of the first layout.
+        """Plan the lines of every element of the first layout that `pdf_plan.plannable`
+        accepts (justified, or ragged and hyphenated).
 
         The paragraphs of each language are planned together, with that language's policy
         (a parallel edition has one per column): the hyphen penalty starts at the policy's
@@ -159,29 +160,36 @@ class _Rounds:
         lines end in a hyphen: the loosest spacing the share needs, and no looser.
         """
         self.own = {keys[id(line.element)] for line in analysis.lines}
-        self.paragraphs = {}
         languages: dict[str, dict[int, Any]] = {}
         for line in analysis.lines:
             languages.setdefault(line.lang or self.lang, {})[id(line.element)] = line.element
+        self.paragraphs = {}
         for lang, elements in languages.items():
-            self._plan_language(analysis, keys, lang, list(elements.values()))
+            self.paragraphs.update(
+                self._plan_language(analysis, keys, lang, list(elements.values()))
+            )
 
     def _plan_language(
         self, analysis: pdf_lines.Analysis, keys: dict[int, int], lang: str, elements: list
-    ) -> None:
-        """Plan the justified `elements` of one language (see `plan`)."""
+    ) -> dict[int, pdf_plan.Paragraph]:
+        """The planned paragraphs among the `elements` of one language (see `plan`)."""
         policy = self.policy(lang)
         measured: dict[int, pdf_plan.Paragraph] = {}
         for element in elements:
             paragraph = pdf_plan.measure(analysis, element, policy, self.widths, self.shrink)
             if paragraph is not None:
                 measured[keys[id(element)]] = paragraph
-        # The share is of the justified lines: the text and the notes.
+        # The share is of the justified lines (the text and the notes), and of the ragged
+        # ones that are hyphenated (a parallel edition's start-aligned columns).
         own = {id(element) for element in elements}
         justified = [
             line
             for line in analysis.lines
-            if id(line.element) in own and line.texts[0].style["text_align_all"] == "justify"
+            if id(line.element) in own
+            and (
+                line.texts[0].style["text_align_all"] == "justify"
+                or pdf_plan.plannable(line.texts[0].style)
+            )
         ]
 
         def attempt(penalty: float) -> tuple[float, dict[int, list[int]]]:
@@ -218,7 +226,7 @@ class _Rounds:
         for key, chosen in plans.items():
             measured[key].chosen = chosen
             measured[key].lang = lang
-            self.paragraphs[key] = measured[key]
+        return {key: measured[key] for key in plans}
 
     def learn(self, analysis: pdf_lines.Analysis, keys: dict[int, int], elements: list) -> bool:
         """Note what went against the plan or the policy; whether anything is to change."""

@@ -85,7 +85,14 @@ def scaled(layout: Layout) -> Layout:
     values["text"]["align"] = layout.get("parallel.align")
     values["title"]["size_pt"] = layout.number("title.size_pt") * scale
     values["notice"]["size_pt"] = layout.number("notice.size_pt") * scale
-    for key in ("title_size_pt", "name_size_pt", "line_space_pt", "space_before_pt", "row_gap_pt"):
+    for key in (
+        "title_size_pt",
+        "name_size_pt",
+        "line_space_pt",
+        "space_before_pt",
+        "row_gap_pt",
+        "name_space_pt",
+    ):
         values["signatures"][key] = layout.number(f"signatures.{key}") * scale
     return Layout(layout.name, layout.dirs, values)
 
@@ -259,8 +266,11 @@ class _Builder:
                 cell._tc.remove(first)  # python-docx's empty first paragraph
                 # The space above the unit: on its first paragraph, the one direct setting.
                 ppr = cell.paragraphs[0]._p.get_or_add_pPr()
-                before = space if row.kind != "signature" else 0
-                if row.id == "signatory-1":
+                before = space
+                if row.kind == "signature":  # under its title: the line, or the name alone
+                    line = self.statements[k].meta.signature == "line"
+                    before = 0 if line else n("signatures.name_space_pt")
+                elif row.id == "signatory-1":
                     before = n("signatures.space_before_pt")
                 elif row.kind == "signatory":
                     before = n("signatures.row_gap_pt")
@@ -319,7 +329,8 @@ class _Builder:
         elif row.kind == "signatory":
             self._paragraph(cell, s.SIG_TITLE, (Text(item.title),))
         elif row.kind == "signature":
-            self._paragraph(cell, s.SIG_LINE)
+            if st.meta.signature == "line":  # a line to sign on, as in the single edition
+                self._paragraph(cell, s.SIG_LINE)
             self._paragraph(cell, s.SIG_NAME, (Text(item.name),))
 
     def _subitem(self, cell: Any, row: parallel.Row, item: SubItem, k: int) -> None:
