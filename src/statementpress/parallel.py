@@ -107,6 +107,13 @@ class Row:
     ordered: bool = False
     first: bool = True
 
+    def markers(self, number_suffix: str, bullet: str) -> tuple[str, ...]:
+        """Each cell's sub-item marker ("1)", "–") on a "subitem" row: the one the single
+        editions print before that item (`SubList.markers`)."""
+        return tuple(
+            SubList(self.ordered, (item,)).markers(number_suffix, bullet)[0] for item in self.cells
+        )
+
 
 def rows(statements: Sequence[Statement]) -> list[Row]:
     """The aligned units of versions that `check` accepts, in reading order."""
