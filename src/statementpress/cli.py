@@ -146,7 +146,11 @@ def build(
         progress.close()  # end the bar's line before the error is printed
         raise
     progress.close(out)
-    if then_verify:
+    if then_verify and shard is not None and not written:
+        # More shards than statements: this one has none, and nothing to verify.
+        if not quiet:
+            click.echo(f"verify: shard {shard} has no statements; nothing to verify")
+    elif then_verify:
         run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 

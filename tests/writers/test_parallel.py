@@ -497,6 +497,8 @@ def test_docx_real_footnotes_numbered_per_language(built, document, statements):
         # Each column's calls show its own numbers, 1, 2, …: custom marks, as Word writes them.
         assert [r.getnext().text for r in refs] == [str(n.number) for n in statements[lang].notes]
         assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
+        # Each ends with its language's editorial mark, as the single DOCX's footnotes do.
+        mark = statement_labels(statements[lang].meta)["editorial_mark"]
         for ref, note in zip(refs, statements[lang].notes, strict=True):
             text = "".join(bodies[ref.get(f"{W}id")].itertext())
             assert text.startswith(f"{note.number} ")

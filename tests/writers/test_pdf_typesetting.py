@@ -273,3 +273,17 @@ def test_footnote_area_that_ends_at_its_last_note_fits():
         document = page.render()
     assert len(document.pages) == 1
     assert {"a", "b"} <= set(document.pages[0].anchors)
+
+
+def test_statement_without_notes_is_typeset(write_source, tmp_path):
+    """No footnote lines at all: the line analysis has an empty flow of notes."""
+    from conftest import MINIMAL
+
+    text = re.sub(r"\n\[\^\w\]:.*", "", MINIMAL.replace("[^a]", "").replace("[^b]", ""))
+    statement = prepare(load(write_source(text)))
+    assert not statement.notes
+    written = pdf_writer.write(statement, layout.load("official"), tmp_path / "plain.pdf")
+    shown = subprocess.run(
+        ["pdftotext", str(written), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Вторая статья и снова." in " ".join(shown.split())

@@ -46,6 +46,10 @@ _BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
 _RAGGED = frozenset(("start", "end", "left", "right"))
 # Stands for a line break in a text node while the marks are being written (`write`).
 _BR = "\0"
+# Two em dashes (the Chinese dash "——") never break apart (UAX #14: B2 × B2), and a CJK
+# face draws them as one glyph: a joiner between them would leave that glyph without its
+# text in the PDF's text layer (WeasyPrint maps it to the empty cluster before the joiner).
+_UNBROKEN_PAIRS = frozenset({("\u2014", "\u2014")})
 
 
 @dataclass
@@ -312,7 +316,13 @@ def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
             insert(char, char.offset, SHY)
         following = chars[index + 1] if index + 1 < len(chars) else None
         joined = following is not None and not following.space_before
-        if char.char in _BREAK_AFTER and joined and index + 1 not in chosen:
+        pair = (char.char, following.char) if following is not None else None
+        if (
+            char.char in _BREAK_AFTER
+            and joined
+            and index + 1 not in chosen
+            and pair not in _UNBROKEN_PAIRS
+        ):
             insert(char, char.offset + 1, WJ)  # no break after this hyphen or dash
     nodes = {(id(c.node), c.attr): (c.node, c.attr) for c in chars}
     parents = {id(child): parent for parent in element.iter() for child in parent}
