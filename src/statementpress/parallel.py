@@ -115,13 +115,6 @@ class Row:
         (`SubList.markers`): "1)", "2)", … or the bullet; empty for other rows."""
         return tuple(sub.markers(number_suffix, bullet)[self.item] for sub in self.lists)
 
-    def markers(self, number_suffix: str, bullet: str) -> tuple[str, ...]:
-        """Each cell's sub-item marker ("1)", "–") on a "subitem" row: the one the single
-        editions print before that item (`SubList.markers`)."""
-        return tuple(
-            SubList(self.ordered, (item,)).markers(number_suffix, bullet)[0] for item in self.cells
-        )
-
 
 def rows(statements: Sequence[Statement]) -> list[Row]:
     """The aligned units of versions that `check` accepts, in reading order."""
