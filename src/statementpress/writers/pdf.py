@@ -264,6 +264,19 @@ def save(document: Any, statements: Sequence[Statement], layout: Layout, dest: P
         )
 
 
+def guarded_fetcher(layout: Layout, statements: Sequence[Statement]) -> Any:
+    """The only URLs WeasyPrint may fetch for a PDF of `statements` (the first one's page
+    furniture): the files of their faces and our own data: URLs (the separator, a synthesised
+    bold, the QR code); any other URL a layout's templates name stops the build (urlguard)."""
+    files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
+    _face, faces = face_sources(statements[0], layout)
+    ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
+    code = qr.requisite(statements[0], layout)
+    if code is not None:
+        ours.append(code.data_uri)
+    return urlguard.guarded_fetcher(files, ours)
+
+
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
     import weasyprint
@@ -271,14 +284,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     from weasyprint.urls import FatalURLFetchingError
 
     lab = statement_labels(statement.meta)
-    face, faces = face_sources(statement, layout)
-    # WeasyPrint fetches only the face's files and our own data: URLs (the separator, a
-    # synthesised bold); any other URL a layout's templates name stops the build (urlguard).
-    ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
-    code = qr.requisite(statement, layout)
-    if code is not None:
-        ours.append(code.data_uri)
-    fetcher = urlguard.guarded_fetcher(face.files.values(), ours)
+    fetcher = guarded_fetcher(layout, [statement])
     try:
         # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
         # @font-face rules need the font configuration, and its strings must not be
