@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from statementpress.errors import StatementpressError
-from statementpress.reader import ID_RE
+from statementpress.frontmatter import ID_RE
 
 
 def create(statement_id: str, folder: Path) -> Path:
