@@ -13,6 +13,7 @@ from statementpress.cli_options import (
     FORMAT_NAMES,
     check_layout,
     common_options,
+    jobs_option,
     layout_dir_option,
     max_size_option,
     parse_shard_option,
@@ -86,6 +87,12 @@ def cli() -> None:
     help="Write only shard K of N: the statements with sha256(id) mod N = K-1 "
     "(every language of a statement in one shard).",
 )
+@jobs_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rebuild every edition, even those that are up to date.",
+)
 @common_options
 def build(
     sources: tuple[str, ...],
@@ -98,6 +105,8 @@ def build(
     trust: tuple[Path, ...],
     max_source_size: int | None,
     shard,
+    jobs: int | None,
+    force: bool,
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
@@ -109,9 +118,14 @@ def build(
     download page OUT/index.html describe every edition in OUT. Sources sharing an id also
     get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext> (docs/parallel.md).
 
+    Builds are incremental: an edition is rewritten only when its source, layout, fonts,
+    statementpress or the options changed, or its file in OUT did (content hashes in
+    OUT/.cache; --force rebuilds all). --jobs N writes with N processes at once.
+
     \b
     Examples:
       statementpress build
+      statementpress build --jobs 1 --force
       statementpress build --format pdf --format epub
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
       statementpress build --layout-dir ~/layouts --layout ministry
@@ -119,6 +133,7 @@ def build(
       statementpress build --shard 2/4 --out shard-2
     """
     from statementpress.builder import build as run
+    from statementpress.jobs import default_jobs
     from statementpress.progress import BuildProgress
     from statementpress.transaction import Interrupted
 
@@ -137,6 +152,8 @@ def build(
             shard=shard,
             on_plan=progress.plan,
             on_staged=progress.step,
+            jobs=jobs or default_jobs(),
+            force=force,
         )
     except Interrupted as stop:
         progress.close()
@@ -206,6 +223,7 @@ def index_command(build_dir: Path) -> None:
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
 )
 @layout_dir_option
+@jobs_option
 @common_options
 def serve(
     sources: tuple[str, ...],
@@ -215,6 +233,7 @@ def serve(
     host: str,
     port: int,
     layout_dirs: tuple[Path, ...],
+    jobs: int | None,
 ) -> None:
     """Build SOURCES, serve OUT at http://HOST:PORT/ and rebuild on every change.
 
@@ -228,6 +247,7 @@ def serve(
       statementpress serve source/ca-china-fm-2020-07-16.md --format html --port 8080
     """
     from statementpress.delivery.serve import Preview
+    from statementpress.jobs import Pool, default_jobs
     from statementpress.layout import search_path
 
     require_layout(layout, layout_dirs)
@@ -237,10 +257,14 @@ def serve(
     watched = [Path(s).parent for s in sources] if sources else [Path("source")]
     watched += search_path(layout_dirs)
 
+    jobs = jobs or default_jobs()
+    # The workers stay up between rebuilds: each renders with the PDF engine imported.
+    pool = Pool(jobs - 1) if jobs > 1 else None
+
     def build_once() -> None:
         from statementpress.builder import build as run
 
-        run(sources, formats, layout=layout, out=out, layout_dirs=layout_dirs)
+        run(sources, formats, layout=layout, out=out, layout_dirs=layout_dirs, jobs=jobs, pool=pool)
 
     def report(line: str) -> None:
         if not quiet:
@@ -250,7 +274,11 @@ def serve(
         preview = Preview(build_once, out, sorted(set(watched)), host, port, report)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    preview.run()
+    try:
+        preview.run()
+    finally:
+        if pool is not None:
+            pool.kill()
 
 
 @cli.command()
