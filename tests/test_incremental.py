@@ -197,3 +197,21 @@ def test_a_build_with_nothing_to_do_imports_no_pdf_engine_and_reads_no_font(writ
     second = subprocess.run([sys.executable, "-c", NO_OP, *args], capture_output=True, text=True)
     assert json.loads(second.stdout) == {"code": 0, "weasyprint": False, "fonts": []}
     assert second.stderr == ""
+
+
+def test_only_pages_shows_an_edit_at_once_then_the_rest_follows(write_source, tmp_path):
+    out = tmp_path / "out"
+    path = write_source(source("alpha"), "alpha.md")
+    build([path], ["epub", "html"], out=out)
+    epub = (out / "alpha" / "alpha.ru.epub").read_bytes()
+    path.write_text(source("alpha").replace("Первая статья.", "Первая, новая статья."))
+    # What `serve` does first: the page alone, listing the EPUB in place (not yet rebuilt).
+    written = build([path], ["epub", "html"], out=out, only_pages=True)
+    assert names(written, out) == ["alpha/alpha.ru.html"]
+    assert "Первая, новая статья." in written[0].read_text(encoding="utf-8")
+    assert 'href="alpha.ru.epub"' in written[0].read_text(encoding="utf-8")
+    assert (out / "alpha" / "alpha.ru.epub").read_bytes() == epub
+    # Then the rest: the EPUB (and the page again if the EPUB's size changed).
+    written = build([path], ["epub", "html"], out=out)
+    assert names(written, out)[0] == "alpha/alpha.ru.epub"
+    assert build([path], ["epub", "html"], out=out) == []

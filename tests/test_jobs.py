@@ -107,3 +107,14 @@ def test_a_pool_kept_between_builds_renders_with_the_same_worker(pdf_like, tmp_p
         first = build([path], out=tmp_path / "a", jobs=2, pool=pool)[0].read_text()
         second = build([path], out=tmp_path / "b", jobs=2, pool=pool)[0].read_text()
     assert first == second != f"{os.getpid()}\n"
+
+
+def test_a_source_error_crosses_from_a_worker_with_its_diagnostics():
+    import pickle
+
+    from statementpress.errors import Diagnostic, SourceError
+
+    error = SourceError([Diagnostic("b.md", 2, 1, "second"), Diagnostic("a.md", 1, 1, "first")])
+    again = pickle.loads(pickle.dumps(error))
+    assert again.diagnostics == error.diagnostics
+    assert again.format_message() == "a.md:1:1: error: first\nb.md:2:1: error: second"

@@ -115,6 +115,7 @@ class Request:
     post_write: Sequence[Callable[[Transaction], object]]
     on_plan: Callable[[int], None] | None
     on_staged: Callable[[Path], None] | None
+    only_pages: bool = False  # write the pages only, listing the other editions in place
 
 
 def run(tx: Transaction, request: Request) -> list[Path]:
@@ -264,7 +265,7 @@ def _check(
         problems.extend(more)
         return ()
 
-    formats = [*request.singles, *request.pages]
+    formats = request.pages if request.only_pages else [*request.singles, *request.pages]
     tasks = []
     for v in todo:
         assert v.typeset is not None and v.layout is not None
@@ -279,7 +280,7 @@ def _check(
         )
     pooling.run(tasks, pool, str(plan.out))
     for group in plan.groups():
-        if group.id not in stale_ids:
+        if group.id not in stale_ids or request.only_pages:
             continue
         chosen = [w.name for w in request.together if (group.id, w.name) in plan.stale_groups]
         if request.together and not chosen:
@@ -354,6 +355,8 @@ def _write(
                 editions = rebuild.listed_editions(
                     plan, sid, request.singles, request.together, files
                 )
+                if request.only_pages:  # the editions in place; none where there is none yet
+                    editions = [e for e in editions if e.path.is_file()]
                 rel = plan.rel(v, writer)
                 key = plan.key([v], writer, editions=incremental.listed(editions))
                 if plan.fresh(rel, key, request.force):
@@ -363,12 +366,12 @@ def _write(
         return made
 
     tasks = []
-    for writer in request.singles:
+    for writer in [] if request.only_pages else request.singles:
         for v in work:
             if (v.index, writer.name) in plan.stale:
                 tasks.append(task(writer, [v], plan.rel(v, writer)))
                 pending[v.id] += 1
-    for gw in request.together:
+    for gw in [] if request.only_pages else request.together:
         for group in groups:
             if (group.id, gw.name) in plan.stale_groups:
                 tasks.append(task(gw, group.members, plan.group_rel(group, gw)))

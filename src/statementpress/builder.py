@@ -235,6 +235,7 @@ def build(
     jobs: int = 1,
     force: bool = False,
     pool: Pool | None = None,
+    only_pages: bool = False,
 ) -> list[Path]:
     """Build the editions of every source that are out of date; returns the paths written.
 
@@ -258,6 +259,8 @@ def build(
     in place. Returns the editions written (not the index files nor those of `post_write`).
     Pages (`PageWriter`, the HTML edition) are written after every other format,
     each with the list of its statement's editions (written now or up to date).
+    With `only_pages`, only the out-of-date pages are written, listing the other editions
+    as they are in `out` (`serve` shows an edited statement at once, then builds the rest).
     """
     from statementpress import build_run, limits
 
@@ -280,6 +283,7 @@ def build(
         post_write=post_write,
         on_plan=on_plan,
         on_staged=on_staged,
+        only_pages=only_pages,
     )
     with Transaction(out) as tx:
         written = build_run.run(tx, request)

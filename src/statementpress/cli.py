@@ -246,8 +246,8 @@ def serve(
       statementpress serve
       statementpress serve source/ca-china-fm-2020-07-16.md --format html --port 8080
     """
-    from statementpress.delivery.serve import Preview
-    from statementpress.jobs import Pool, default_jobs
+    from statementpress.delivery.serve import Preview, Rebuild
+    from statementpress.jobs import default_jobs
     from statementpress.layout import search_path
 
     require_layout(layout, layout_dirs)
@@ -257,28 +257,20 @@ def serve(
     watched = [Path(s).parent for s in sources] if sources else [Path("source")]
     watched += search_path(layout_dirs)
 
-    jobs = jobs or default_jobs()
-    # The workers stay up between rebuilds: each renders with the PDF engine imported.
-    pool = Pool(jobs - 1) if jobs > 1 else None
-
-    def build_once() -> None:
-        from statementpress.builder import build as run
-
-        run(sources, formats, layout=layout, out=out, layout_dirs=layout_dirs, jobs=jobs, pool=pool)
+    rebuild = Rebuild(sources, formats, out, layout, layout_dirs, jobs or default_jobs())
 
     def report(line: str) -> None:
         if not quiet:
             click.echo(line, err=True)
 
     try:
-        preview = Preview(build_once, out, sorted(set(watched)), host, port, report)
+        preview = Preview(rebuild, out, sorted(set(watched)), host, port, report)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     try:
         preview.run()
     finally:
-        if pool is not None:
-            pool.kill()
+        rebuild.close()
 
 
 @cli.command()

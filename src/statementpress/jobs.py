@@ -233,7 +233,13 @@ def run(tasks: Iterable[Task], pool: Pool | None = None, where: str = "") -> Non
             idle = pool.ready - len(running)
             while queue and idle > 0:
                 task = queue.popleft()
-                running[pool.submit(task)] = task
+                try:
+                    running[pool.submit(task)] = task
+                except BrokenProcessPool:  # a worker died between two tasks
+                    raise BuildError(
+                        "a build worker stopped unexpectedly (killed, or out of memory) before "
+                        f"writing {task.label}; nothing was changed in {where}/"
+                    ) from None
                 idle -= 1
             finished = [f for f in running if f.done()]
             for future in finished:

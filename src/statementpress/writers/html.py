@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,15 @@ def shown_text(page: str) -> str:
 def woff2_subset(path: Path, text: str) -> bytes:
     """The font file as WOFF2 with only the glyphs `text` needs (and its layout features).
 
-    The bytes depend only on the file and the text (no timestamp is recomputed).
+    The bytes depend only on the file and the characters of the text (no timestamp is
+    recomputed), so each such pair is compressed once per process: the pages of statements
+    that use the same characters (a corpus, an edited statement in `serve`) share it.
     """
+    return _woff2_subset(path, "".join(sorted(set(text))))
+
+
+@lru_cache(maxsize=32)
+def _woff2_subset(path: Path, text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

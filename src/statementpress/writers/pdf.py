@@ -211,6 +211,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     markup = html.render(statement, layout, mode="pdf")
     document, analysis = pdf_rounds.render(markup, statement, layout, [css], font_config)
     pdf_lines.mark_added_hyphens(analysis)
+    del analysis, markup  # not needed to write the file: freed before it is
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree

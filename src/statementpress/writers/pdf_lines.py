@@ -141,7 +141,7 @@ class Char(NamedTuple):
     space_before: bool  # a (collapsible) space separates it from the previous character
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line box of a page, in a flow: the body text or the page's footnotes."""
 
@@ -247,14 +247,21 @@ def chars(element: Any, own_lines: set[Any]) -> list[Char]:
     """
     out: list[Char] = []
     space = False
+    one = _ONE_CHAR
     for node, attr in _slots(element, own_lines):
         for offset, char in enumerate(getattr(node, attr)):
             if char in _SPACE:
                 space = True
             elif char not in INVISIBLE:
+                char = one.setdefault(char, char)
                 out.append(Char(char, node, attr, offset, space and bool(out)))
                 space = False
     return out
+
+
+# One string object per character: Python makes a new one for each character of a text
+# beyond Latin-1 (Cyrillic, Chinese), and a long statement has millions of `Char`s.
+_ONE_CHAR: dict[str, str] = {}
 
 
 def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:

@@ -37,7 +37,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
 
 
-@dataclass
+# Slots: a long statement has a Break per word, which a __dict__ each would double.
+@dataclass(slots=True)
 class Break:
     """A place a line may end: before character `at`, at a space or inside a word.
 
@@ -54,7 +55,7 @@ class Break:
     resume_stretch: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """What the planner needs of one justified element: its breaks and line widths."""
 

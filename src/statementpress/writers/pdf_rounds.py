@@ -187,6 +187,8 @@ class _Rounds:
                 else:
                     low = middle
         self.penalty = high
+        # Every width is measured: the cache (a width per word and part of word) can go.
+        self.widths = pdf_plan.Measure()
         self.paragraphs = {}
         for key, chosen in plans.items():
             measured[key].chosen = chosen
@@ -235,7 +237,11 @@ def render(
 
     rounds = _Rounds(layout, statement.meta.lang)
     displaced = None
+    document = analysis = None
     for _ in range(MAX_ROUNDS):
+        # What a layout taught is in `rounds`: the layout itself (the largest thing a long
+        # statement has in memory) goes before the next one is made, not after.
+        page = elements = keys = document = analysis = None
         page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
         elements = rounds.apply(page)
         keys = {id(element): index for index, element in enumerate(elements)}
