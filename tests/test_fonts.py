@@ -67,3 +67,52 @@ def test_typographic_spaces_are_checked_like_any_character(statement, space):
 def test_plain_spaces_and_the_no_break_space_pass(statement):
     face = fonts.face_for(layout.load("official"), "ru")
     fonts.check_coverage(face, statement, extra=" \t\n\u00a0")
+
+
+def test_font_bytes_are_read_once_per_process():
+    path = fonts.face_for(layout.load("official"), "ru").regular
+    assert fonts.font_bytes(path) == path.read_bytes()
+    assert fonts.font_bytes(path) is fonts.font_bytes(path)
+
+
+def test_obfuscated_font_is_what_the_docx_embeds(statement, tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    from statementpress.writers import docx
+
+    official = layout.load("official")
+    face = fonts.face_for(official, "ru")
+    dest = docx.write(statement, official, tmp_path / "s.docx")
+    with zipfile.ZipFile(dest) as zf:
+        table = etree.fromstring(zf.read("word/fontTable.xml"))
+        rels = etree.fromstring(zf.read("word/_rels/fontTable.xml.rels"))
+        parts = {r.get("Id"): zf.read("word/" + r.get("Target")) for r in rels}
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    mark = table.find(f"{w}font[@{w}name='{face.family}']/{w}embedRegular")
+    key, data = fonts.obfuscated_font(face.regular)
+    assert (mark.get(f"{w}fontKey"), parts[mark.get(r_id)]) == (key, data)
+    assert (
+        data[32:] == face.regular.read_bytes()[32:] and data[:32] != face.regular.read_bytes()[:32]
+    )
+    assert fonts.obfuscated_font(face.regular) is fonts.obfuscated_font(face.regular)
+
+
+def test_subset_characters_widen_alphabets_but_not_ideographs():
+    kept = fonts.subset_characters("Жa")
+    assert set(kept) == {chr(c) for c in [*range(0x00, 0x80), *range(0x400, 0x480)]}
+    assert kept == "".join(sorted(kept))
+    # With ideographs the subset is the text's own anyway: exactly its characters.
+    assert fonts.subset_characters("中a中Ж") == "aЖ中"
+
+
+def test_subset_is_shared_by_texts_of_one_script_and_recomputed_identically():
+    path = fonts.face_for(layout.load("official"), "ru").regular
+    first = fonts.subset(path, "Стороны заявляют")
+    assert fonts.subset(path, "Министры приняли") is first  # the same Cyrillic run: cached
+    fonts._subset.cache_clear()
+    again = fonts.subset(path, "Стороны заявляют")
+    assert again == first and again is not first  # a new process gets the same bytes
+    assert len(first) < path.stat().st_size / 2

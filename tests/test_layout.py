@@ -115,12 +115,12 @@ def test_every_problem_is_listed(tmp_path, monkeypatch):
     assert not any("'page.width_mm'" in line for line in lines)
 
 
-def test_int_and_float_are_interchangeable_and_extra_keys_are_free(tmp_path, monkeypatch):
+def test_int_and_float_are_interchangeable_and_custom_keys_are_free(tmp_path, monkeypatch):
     write_layout(
         tmp_path,
         monkeypatch,
         'inherit = "official"\ndescription = "mine"\n'
-        "[text]\nsize_pt = 13.5\n[page]\nwidth_mm = 148.0\n[mine]\noffset_mm = -2\n",
+        "[text]\nsize_pt = 13.5\n[page]\nwidth_mm = 148.0\n[custom]\noffset_mm = -2\n",
     )
     loaded = layout.load("x")
-    assert loaded.number("text.size_pt") == 13.5 and loaded.get("mine.offset_mm") == -2
+    assert loaded.number("text.size_pt") == 13.5 and loaded.get("custom.offset_mm") == -2

@@ -115,7 +115,7 @@ def test_each_kind_refuses_what_it_must(override, message):
         "[fonts.default]\ndir = '.'",
         "[fonts.zh]\nfamily = '思源宋体 SC'",
         "[pdf]\nvariant = ''",
-        "[mine]\nanything = 'goes'",
+        "[custom]\nregistry = 'No. 17'\nwide = true\nshift_mm = 1.5",
         "[lists]\nnumber_suffix = ''",
     ],
 )

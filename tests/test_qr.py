@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from conftest import SOURCE
+from scan import zbarimg
 from statementpress import qr
 
 STATEMENT_ID = "ca-china-fm-2020-07-16"
-
-
-def zbarimg(image: Path) -> list[str]:
-    """The payloads zbarimg decodes from an image file, one per code."""
-    tool = shutil.which("zbarimg")
-    assert tool, (
-        "zbarimg (Debian's zbar-tools) decodes the codes: run `make test`, which installs it"
-    )
-    run = subprocess.run([tool, "--quiet", "--raw", str(image)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return run.stdout.splitlines()
 
 
 def test_urn_names_the_statement_and_its_source():

@@ -8,15 +8,14 @@ format does not have is a located error (`BodyReader.error`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
-from statementpress.characters import describe, refused
+from statementpress.characters import describe, problem, refused
 from statementpress.inlines import InlineReader
 from statementpress.model import (
     Article,
     Block,
-    Inline,
     Note,
     NoteRef,
     Paragraph,
@@ -24,7 +23,6 @@ from statementpress.model import (
     SubItem,
     SubList,
     Text,
-    walk,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +30,14 @@ if TYPE_CHECKING:
 
 DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 UNRESOLVED_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
-LINK_DEF_RE = re.compile(r"^ {0,3}(\[)(?!\^)[^\]]+\]:")
+# A line that holds only the markers of its containers (list items, quotes) and perhaps a
+# note's label: CommonMark gives it no text of its own, and drops nothing by that.
+MARKERS_ONLY_RE = re.compile(r"[ \t]*(?:(?:>|[-+*]|\d{1,9}[.)]|\[\^[^\]\s]+\]:)[ \t]*)*")
+# A note's definition after indentation or container markers: inside another block.
+NESTED_DEF_RE = re.compile(r"[ \t>*+\-\d.)]*(\[\^([^\]\s]+)\]:)")
+# Block nodes that hold the source's lines themselves: every line of a body with text on it
+# must be inside one of them, or CommonMark has dropped it.
+LEAF_BLOCKS = ("paragraph", "heading", "code_block", "fence", "html_block", "hr")
 
 # Node types of the syntax tree (block level) that the source format does not have.
 UNSUPPORTED_BLOCKS = {
@@ -47,6 +52,15 @@ UNSUPPORTED_BLOCKS = {
     "tags (escape a literal '<' as '\\<')",
 }
 LISTS = ("bullet_list", "ordered_list")
+# What a note may not hold besides what the body may not: its text is one or more
+# paragraphs, which every edition can print as a footnote or an end note.
+NOTE_BLOCKS = {
+    **{
+        kind: "lists are not part of an annotation (a footnote cannot hold one in every "
+        "edition); write the items as sentences, or move the list into an article"
+        for kind in LISTS
+    },
+}
 
 Error = Callable[[int, int, str], None]
 
@@ -104,6 +118,8 @@ class BodyReader:
         self.ref_order: dict[str, int] = {}
         self.ref_counts: dict[str, int] = {}
         self.in_note = False
+        self.dropped: set[int] = set()  # body lines reported as left out by CommonMark
+        self.broken_notes: set[str] = set()  # notes holding a block reported as refused
 
     def error(self, body_line: int, col: int, message: str) -> None:
         """Report a problem at a 0-based line of the body and a 1-based column."""
@@ -142,8 +158,7 @@ class BodyReader:
                 "statement needs 2 (an article's sub-items): flatten the nesting",
             )
             return (), (), (), ()
-        if env.get("references"):
-            self._link_definitions()
+        self._dropped_lines(tree, env)
 
         preamble: list[Paragraph] = []
         closing: list[Paragraph] = []
@@ -177,8 +192,8 @@ class BodyReader:
                 )
             elif node.type == "footnote_block":
                 note_bodies = self._note_bodies(node)
-            elif node.type in UNSUPPORTED_BLOCKS:
-                self.error(line, 1, UNSUPPORTED_BLOCKS[node.type])
+            else:
+                self._unsupported(node, line)
 
         if not articles and not self.problems:
             self.error(
@@ -189,18 +204,69 @@ class BodyReader:
 
     # -- notes ------------------------------------------------------------------------------
 
-    def _link_definitions(self) -> None:
-        """Report link reference definitions (`[label]: url`), which CommonMark would drop."""
+    def _dropped_lines(self, tree: SyntaxTreeNode, env: dict) -> None:
+        """Report every line with text that CommonMark left out of the tree: link reference
+        definitions (`[label]: url`, at any depth, repeated ones too), and whatever a note
+        defined inside another note or a list swallowed. Nothing may vanish silently."""
+        covered: set[int] = set()
+        for node in tree.walk():
+            if node.type in LEAF_BLOCKS and node.map:
+                covered.update(range(*node.map))
+        link_lines: dict[int, bool] = {}  # line -> whether a definition starts there
+        references = [*env.get("references", {}).values(), *env.get("duplicate_refs", ())]
+        for ref in references:
+            if ref.get("map"):
+                start, end = ref["map"]
+                for index in range(start, end):
+                    link_lines.setdefault(index, index == start)
+        # Notes never called are left out by the footnote plugin with all their lines; that
+        # is reported as such (`_notes`), so their lines are not reported again here.
+        called = {
+            label[1:] for label, id_ in env.get("footnotes", {}).get("refs", {}).items() if id_ >= 0
+        }
+        uncalled = False
         for index, line in enumerate(self.lines):
-            m = LINK_DEF_RE.match(line)
-            if m:
+            top = DEF_RE.match(line)
+            if top or index in covered:
+                uncalled = top is not None and top.group(1) not in called
+            if uncalled or index in covered or not line.strip() or MARKERS_ONLY_RE.fullmatch(line):
+                continue
+            if index in link_lines:
+                if link_lines[index]:
+                    self.error(
+                        index,
+                        line.find("[") + 1 if "[" in line else 1,
+                        "link reference definitions are not part of the "
+                        "source format (CommonMark would drop this line from the text); "
+                        "write it as a paragraph, escaping '[' as '\\['",
+                    )
+                continue
+            self.dropped.add(index)
+            nested = None if top else NESTED_DEF_RE.match(line)
+            if top:
                 self.error(
                     index,
-                    m.start(1) + 1,
-                    "link reference definitions are not part of the "
-                    "source format (CommonMark would drop this line from the text); "
-                    "write it as a paragraph, escaping '[' as '\\['",
+                    line.index("[") + 1,
+                    f"CommonMark would drop the text of annotation [^{top.group(1)}], because "
+                    "another annotation is defined inside it; define every annotation at the "
+                    "start of a line",
                 )
+                continue
+            if nested:
+                self.error(
+                    index,
+                    nested.start(1) + 1,
+                    f"annotation [^{nested.group(2)}] is defined inside another block (an "
+                    "annotation, a list or a quote), where CommonMark drops it and the text "
+                    "around it; define every annotation at the start of a line",
+                )
+                continue
+            self.error(
+                index,
+                len(line) - len(line.lstrip()) + 1,
+                "this line would be left out of every edition (CommonMark reads it as part "
+                "of a construct that has no text); write it as a paragraph",
+            )
 
     def _scan_definitions(self) -> dict[str, Pos]:
         """Where each note is defined (`[^key]:` at the start of a line)."""
@@ -222,17 +288,37 @@ class BodyReader:
         return found
 
     def _note_bodies(self, block: SyntaxTreeNode) -> dict[str, tuple[Paragraph, ...]]:
+        """Each note's paragraphs. A note is read as the body is: its paragraphs are its
+        text, and every other block in it is a located error (see NOTE_BLOCKS)."""
         bodies: dict[str, tuple[Paragraph, ...]] = {}
         self.in_note = True
         for footnote in block.children:
             key = footnote.meta.get("label")
             if key is None:
                 continue  # an inline note (^[…]): refused where it is called
-            # Every paragraph of the note, however deep.
-            paragraphs = [p for p in footnote.walk() if p.type == "paragraph"]
-            bodies[key] = tuple(self._paragraph(p) for p in paragraphs)
+            paragraphs: list[Paragraph] = []
+            for node in footnote.children:
+                if node.type == "paragraph":
+                    paragraphs.append(self._paragraph(node))
+                elif node.type == "footnote_anchor":
+                    continue
+                else:
+                    self._unsupported(node, 0, NOTE_BLOCKS)
+                    self.broken_notes.add(key)
+            bodies[key] = tuple(paragraphs)
         self.in_note = False
         return bodies
+
+    def _unsupported(
+        self, node: SyntaxTreeNode, line: int, messages: Mapping[str, str] = UNSUPPORTED_BLOCKS
+    ) -> None:
+        """Report a block the source format (or the place it stands) does not have, at the
+        text of its first line (`line` when the node has none)."""
+        where = self.line_pos(node.map[0] if node.map else line)
+        message = messages.get(node.type) or UNSUPPORTED_BLOCKS.get(
+            node.type, f"unsupported markup ({node.type}); write plain paragraphs"
+        )
+        self.error_at(where, message)
 
     def _notes(
         self, definitions: dict[str, Pos], bodies: dict[str, tuple[Paragraph, ...]]
@@ -247,7 +333,12 @@ class BodyReader:
         notes = []
         for key, number in sorted(self.ref_order.items(), key=lambda kv: kv[1]):
             paragraphs = bodies.get(key, ())
-            if not any(p.content for p in paragraphs) and key in definitions:
+            if (
+                not any(p.content for p in paragraphs)
+                and key in definitions
+                and definitions[key].line - self.offset - 1 not in self.dropped
+                and key not in self.broken_notes
+            ):
                 self.error_at(
                     Pos(definitions[key].line, 1),
                     f"annotation [^{key}] has no text; write it after the colon",
@@ -294,8 +385,8 @@ class BodyReader:
                 blocks.append(self._paragraph(node))
             elif node.type in LISTS:
                 blocks.append(self._sublist(node))
-            elif node.type in UNSUPPORTED_BLOCKS:
-                self.error(node.map[0] if node.map else line, 1, UNSUPPORTED_BLOCKS[node.type])
+            else:
+                self._unsupported(node, line)
         return blocks
 
     def _sublist(self, sublist: SyntaxTreeNode) -> SubList:
@@ -316,8 +407,8 @@ class BodyReader:
                         "sub-items nest one level deep; "
                         "write deeper points as sentences of the sub-item",
                     )
-                elif node.type in UNSUPPORTED_BLOCKS:
-                    self.error(node.map[0] if node.map else 0, 1, UNSUPPORTED_BLOCKS[node.type])
+                else:
+                    self._unsupported(node, item_line)
             if not paras:
                 self.error(item_line, 1, "empty sub-item; write its text or remove the marker")
             number = first + index if ordered else None
@@ -331,7 +422,6 @@ class BodyReader:
         inline = paragraph.children[0]
         reader = InlineReader(self, inline)
         content = reader.convert(inline.children)
-        self._check_text(content)
         return Paragraph(content, reader.where.at(0))
 
     def note_ref(self, key: str, pos: Pos) -> NoteRef | None:
@@ -347,21 +437,33 @@ class BodyReader:
         self.ref_counts[key] = self.ref_counts.get(key, 0) + 1
         return NoteRef(key, number, self.ref_counts[key], pos)
 
-    def _check_text(self, content: Iterable[Inline]) -> None:
-        """Report note calls without a definition and refused characters that came from
-        character references (`&#x202E;`)."""
-        for node in walk(content):
-            if not isinstance(node, Text) or node.pos is None:
+    def check_text(self, node: Text, literal: Set[int]) -> None:
+        """Report, in a text run, note calls without a definition and refused characters
+        that came from character references (`&#x202E;`). `literal` holds the offsets of
+        characters written as escapes or character references: `\\[^a]` is the text "[^a]",
+        not a call."""
+        if node.pos is None:
+            return
+        for m in UNRESOLVED_REF_RE.finditer(node.text):
+            if any(i in literal for i in range(m.start(), m.end())):
                 continue
-            for m in UNRESOLVED_REF_RE.finditer(node.text):
-                self.error_at(
-                    node.pos.at(m.start()),
-                    f"annotation reference {m.group(0)} has no definition; "
-                    f"add a line '{m.group(0)}: note text' at the end of the file",
-                )
-            for ch in dict.fromkeys(ch for ch in node.text if refused(ch)):
-                self.error_at(
-                    node.pos.at(node.text.index(ch)),
-                    f"a character reference gives {describe(ch)}, which "
-                    "is not allowed in a source; delete it",
-                )
+            self.error_at(
+                node.pos.at(m.start()),
+                f"annotation reference {m.group(0)} has no definition; "
+                f"add a line '{m.group(0)}: note text' at the end of the file "
+                f"(or write '\\{m.group(0)}' for the text itself)",
+            )
+        seen: set[str] = set()
+        for index in sorted(literal):
+            ch = node.text[index]
+            why = problem(node.text, index)
+            if why is None or ch in seen:
+                continue
+            seen.add(ch)
+            self.error_at(
+                node.pos.at(index),
+                f"a character reference gives {describe(ch)}, which is not allowed in a "
+                "source; delete it"
+                if refused(ch)
+                else f"written as a character reference, {why}",
+            )

@@ -4,8 +4,9 @@
 edition (`<id>.<l1>-<l2>[-…].<ext>`), the columns in their order:
 
 - PDF: the words of every page are cut into columns at the gutters, the vertical bands
-  between the columns that no word crosses (the page number, centred in the top margin, is
-  left out); each column's lines are read top to bottom, page after page. The languages are
+  between the columns that no word crosses (the page number, centred in the top margin, and
+  the column headings repeated at the top of each page after the first are left out); each
+  column's lines are read top to bottom, page after page. The languages are
   those of the file name, else of the attached sources' front matter, in column order.
 - DOCX: the cells of the table's columns, each paragraph one line, then the footnotes the
   column calls; the language is the `w:lang` of the column's runs.
@@ -109,11 +110,19 @@ def _pdf(path: Path) -> dict[str, str]:
         body.append(words)
     cuts = _gutters([w for words in body for w in words])
     columns: list[list[str]] = [[] for _ in range(len(cuts) + 1)]
-    for words in body:
+    headings: list[str | None] = [None] * len(columns)
+    for index, words in enumerate(body):
         for k in range(len(columns)):
             low = cuts[k - 1] if k else float("-inf")
             high = cuts[k] if k < len(cuts) else float("inf")
-            columns[k].extend(_lines([w for w in words if low <= w["x0"] < high]))
+            lines = _lines([w for w in words if low <= w["x0"] < high])
+            # The column's heading (its language's name) repeats at the top of every page:
+            # read once, so that a word broken across the page turn is read as one.
+            if index == 0:
+                headings[k] = lines[0] if lines else None
+            elif lines and lines[0] == headings[k]:
+                lines = lines[1:]
+            columns[k].extend(lines)
     langs = _langs_from_name(path, len(columns)) or _attached_langs(path)
     return {lang: "\n".join(lines) for lang, lines in zip(langs, columns, strict=False)}
 

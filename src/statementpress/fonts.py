@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from statementpress import layout_schema
+from statementpress import fontpkgs, layout_schema
+from statementpress.characters import NON_PRINTING
 from statementpress.errors import BuildError, LayoutError
 from statementpress.layout import Layout
 from statementpress.model import Statement, primary_language
@@ -33,8 +34,9 @@ class FontFace:
     files: dict[str, Path]
     hyphenate_character: str
     hyphenate: bool
-    # Editions that carry font files (EPUB) embed only the glyphs they use.
-    subset: bool = False
+    # Editions that carry font files for reading only (EPUB) embed only the glyphs they use;
+    # a layout may turn that off for a face (`subset = false`). The DOCX keeps whole faces.
+    subset: bool = True
     # A face without a bold file: how much the synthesised bold grows each outline, in em
     # on every side (0: no synthesis; see synthetic_bold.py).
     bold_synthesis_em: float = 0.0
@@ -58,44 +60,33 @@ def _faces(layout: Layout) -> dict[str, dict]:
 def face_for(layout: Layout, lang: str) -> FontFace:
     """The face `[fonts.<lang>]` of the layout, else `[fonts.default]`.
 
-    Font files come from the PyPI package named by `package` (its `files/` folder), never
-    from fonts installed on the machine, so every machine renders the same.
+    Font files come from the font package named by `package` (see `fontpkgs`: a package
+    that declares itself, found without importing it), never from fonts installed on the
+    machine, so every machine renders the same; each file must be one the package
+    installed, inside its folder once symlinks are resolved.
     """
     fonts = _faces(layout)
     key = primary_language(lang) if primary_language(lang) in fonts else "default"
     if key not in fonts:
         raise LayoutError(f"layout {layout.name!r} has no [fonts.default] and no [fonts.{key}]")
     spec = fonts[key]
-    where = f"layout {layout.name!r}, [fonts.{key}]"
-    package = spec["package"]
+    where = f"{layout.where}, [fonts.{key}]"
     try:
-        root = files(package)
-    except ModuleNotFoundError:
-        raise LayoutError(
-            f"{where}: font package {package!r} is not installed; add it to the project's "
-            "dependencies (pip install it)"
-        ) from None
-    except (ImportError, TypeError, ValueError) as exc:
-        raise LayoutError(
-            f"{where}: font package {package!r} cannot be imported ({exc}); "
-            "'package' is the import name of an installed font package"
-        ) from None
-    paths: dict[str, Path] = {}
-    for style in STYLES:
-        name = spec.get(style)
-        if name is None:
-            continue
-        path = Path(str(root.joinpath(spec.get("dir", "files"), name)))
-        if not path.is_file():
-            raise LayoutError(f"{where}: {style} = {name!r} is not in package {package!r}")
-        paths[style] = path
+        package = fontpkgs.find(spec["package"])
+        paths = {
+            style: package.file(f"{spec.get('dir', 'files')}/{spec[style]}")
+            for style in STYLES
+            if spec.get(style) is not None
+        }
+    except fontpkgs.FontPackageError as exc:
+        raise LayoutError(f"{where}: {exc}") from None
     return FontFace(
         family=spec["family"],
         key=f"fonts.{key}",
         files=paths,
         hyphenate_character=spec.get("hyphenate_character", "-"),
         hyphenate=spec.get("hyphenate", True),
-        subset=spec.get("subset", False),
+        subset=spec.get("subset", True),
         bold_synthesis_em=float(spec.get("bold_synthesis_em", 0)),
     )
 
@@ -195,32 +186,99 @@ def print_sources(face: FontFace, text: str) -> list[dict[str, Any]]:
     ]
 
 
-def subset_data(path: Path, text: str) -> bytes:
-    """The font file reduced to the glyphs that `text` needs (OpenType features kept).
+def subset_data(path: Path, text: str, flavor: str | None = None) -> bytes:
+    """The font file reduced to exactly the glyphs that `text` needs (OpenType features
+    kept), as a `flavor` web font ("woff2") or in its own format (None).
 
     The result depends only on the file and the characters of the text, so packages stay
     reproducible (and editions asking for the same characters share one subset).
     """
-    return _subset_data(path, glyph_text(text))
+    return _subset(path, glyph_text(text), flavor)
 
 
-@lru_cache(maxsize=16)
-def _subset_data(path: Path, text: str) -> bytes:
+# Font data is cached for the life of the process: a build of many statements reads, obfuscates
+# and subsets each face once, not once per edition. Font package files do not change while a
+# build runs, so a path is a sufficient key.
+@lru_cache(maxsize=32)
+def font_bytes(path: Path) -> bytes:
+    """The bytes of a font file, read once per process."""
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=32)
+def obfuscated_font(path: Path) -> tuple[str, bytes]:
+    """The font file as a DOCX embeds it: `(key, data)`, per ECMA-376 Part 1, 17.8.1.
+
+    The key is a GUID derived from the file's bytes (so two builds use the same key); the
+    data is the file with its first 32 bytes XORed with the key's 16 bytes (the GUID's hex
+    digits read as bytes, last first). XORing again restores the font, which is how Word and
+    LibreOffice read it.
+    """
+    data = font_bytes(path)
+    digits = hashlib.sha256(data).hexdigest()[:32].upper()
+    key = f"{{{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}}}"
+    guid = bytes.fromhex(digits)[::-1]
+    head = bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32]))
+    return key, head + data[32:]
+
+
+# Alphabetic text is subset by whole runs of 128 code points around the characters it uses
+# (Basic Latin, Cyrillic, General Punctuation, ...), so that every statement in a script asks
+# for the same subset and a build of many computes it once. Text with ideographs (from U+2E80
+# on: CJK, thousands of characters per block) needs a subset of its own whatever is done, so
+# it keeps exactly the characters it uses, and its subset stays small.
+_SUBSET_RUN = 128
+_IDEOGRAPHS_FROM = 0x2E80
+# Files fontTools subsets without optional packages; web fonts (WOFF, WOFF2) are kept whole.
+SUBSET_TYPES = (".ttf", ".otf")
+
+
+def subset_characters(text: str) -> str:
+    """The characters an edition's subset of a face keeps for `text`, in code point order."""
+    used = {ord(ch) for ch in text}
+    if any(cp >= _IDEOGRAPHS_FROM for cp in used):
+        return "".join(chr(cp) for cp in sorted(used))
+    runs = {cp - cp % _SUBSET_RUN for cp in used}
+    return "".join(chr(cp) for start in sorted(runs) for cp in range(start, start + _SUBSET_RUN))
+
+
+def subset(path: Path, text: str) -> bytes:
+    """The font file as an EPUB embeds it for `text`: the glyphs of `subset_characters`,
+    OpenType features kept; computed once per process for each such pair.
+
+    A file type fontTools cannot subset by itself (`SUBSET_TYPES`) is returned whole.
+    """
+    if path.suffix.lower() not in SUBSET_TYPES:
+        return font_bytes(path)
+    return _subset(path, subset_characters(text), None)
+
+
+@lru_cache(maxsize=32)
+def _subset(path: Path, characters: str, flavor: str | None) -> bytes:
     import io
 
-    from fontTools import subset
+    from fontTools import subset as fonttools_subset
     from fontTools.ttLib import TTFont
 
-    options = subset.Options()
+    options = fonttools_subset.Options()
     options.layout_features = ["*"]
-    options.name_IDs = ["*"]
     options.notdef_outline = True
-    with TTFont(str(path), recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=text)
+    options.flavor = flavor
+    # The head table keeps the file's own dates: no timestamp of the build in the subset.
+    with TTFont(io.BytesIO(font_bytes(path)), recalcTimestamp=False) as font:
+        # Every name is kept, so the name table is set aside rather than pruned: pruning it
+        # visits every table of the font to find the names in use, a third of the work.
+        names = font.get("name")
+        if names is not None:
+            del font["name"]
+        subsetter = fonttools_subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(ch) for ch in characters])
         subsetter.subset(font)
+        if names is not None:
+            font["name"] = names
+        font.flavor = flavor
         out = io.BytesIO()
-        font.save(out)
+        font.save(out, reorderTables=not flavor)
     return out.getvalue()
 
 
@@ -255,14 +313,17 @@ def layout_glyphs(layout: Layout, face: FontFace) -> str:
     )
 
 
-# Characters the editions lay out but never take from the face: plain space, tab, newline.
-_NOT_DRAWN = frozenset(" \t\n")
-
-
 def missing_glyphs(face: FontFace, text: str) -> list[str]:
-    """The characters of `text` the face cannot draw, sorted, each once."""
+    """The characters of `text` the face cannot draw, sorted, each once.
+
+    Characters that take no room (spaces, tabs, the invisible line-breaking hints and
+    joiners a source may hold, `characters.NON_PRINTING`) are never asked of the face; a
+    soft hyphen asks for the face's hyphen instead, which a line broken there shows."""
     cmap = _cmap(face.regular)
-    return sorted({ch for ch in text if ch not in _NOT_DRAWN and ord(ch) not in cmap})
+    needed = set(text) - NON_PRINTING
+    if "\u00ad" in text:
+        needed.update(face.hyphenate_character)
+    return sorted(ch for ch in needed if ord(ch) not in cmap)
 
 
 def check_coverage(face: FontFace, statement: Statement, extra: str = "") -> None:

@@ -55,26 +55,32 @@ class InlineReader:
     def convert(self, nodes: Iterable[SyntaxTreeNode]) -> tuple[Inline, ...]:
         """Model nodes for a sequence of sibling inline nodes; text runs are joined."""
         out: list[Inline] = []
-        run: list[tuple[str, Pos]] = []
+        # Pieces of one text run: the text, where it was written, and whether it was written
+        # as an escape or a character reference (literal text, never markup).
+        run: list[tuple[str, Pos, bool]] = []
 
         def flush() -> None:
             if run:
-                text, marks = "", []
-                for piece, pos in run:
+                text, marks, literal = "", [], set[int]()
+                for piece, pos, escaped in run:
                     marks.append((len(text), pos))
+                    if escaped:
+                        literal.update(range(len(text), len(text) + len(piece)))
                     text += piece
-                out.append(Text(text, span(marks)))
+                node = Text(text, span(marks))
+                self.body.check_text(node, literal)
+                out.append(node)
                 run.clear()
 
         for node in nodes:
             t = node.type
             if t == "text":
                 if node.content:
-                    run.append((node.content, self.locate(node.content)))
+                    run.append((node.content, self.locate(node.content), False))
             elif t == "text_special":  # an escape or a character reference
-                run.append((node.content, self.locate(node.markup)))
+                run.append((node.content, self.locate(node.markup), True))
             elif t == "softbreak":
-                run.append((" ", self.locate("\n")))
+                run.append((" ", self.locate("\n"), False))
             elif t == "footnote_anchor":
                 continue
             else:

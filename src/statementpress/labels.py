@@ -39,6 +39,8 @@ _WORDS: dict[str, dict[str, str]] = {
         # A translation's editions name the authoritative text; {language} is its language.
         "authoritative_text": "The authoritative text is the {language} original.",
         "parallel": "parallel text",
+        # The accessible name of the QR-code requisite, before what the code encodes.
+        "qr_code": "QR code",
         # Between two sentences of one line (none in Chinese).
         "sentence_separator": " ",
     },
@@ -66,6 +68,7 @@ _WORDS: dict[str, dict[str, str]] = {
         ),
         "authoritative_text": "Аутентичным является текст оригинала ({language} язык).",
         "parallel": "параллельный текст",
+        "qr_code": "QR-код",
         "sentence_separator": " ",
     },
     "zh": {
@@ -90,6 +93,7 @@ _WORDS: dict[str, dict[str, str]] = {
         ),
         "authoritative_text": "以{language}原文为准。",
         "parallel": "对照文本",
+        "qr_code": "二维码",
         "sentence_separator": "",
     },
 }

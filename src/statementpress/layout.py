@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from statementpress import layout_schema, linebreak
@@ -156,21 +157,33 @@ class Layout:
         return value
 
     def find_file(self, relative: str) -> Path:
-        """A file shipped with the layout (or an ancestor), e.g. a `reference.docx`."""
+        """A file shipped with the layout (or an ancestor), e.g. a `reference.docx`: the
+        first layout folder of the chain that has it, symlinks resolved. A path that leaves
+        that folder (`..`, an absolute path, a symlink pointing elsewhere) is a LayoutError."""
         for d in self.dirs:
-            if (d / relative).is_file():
-                return d / relative
+            folder = d.resolve()
+            path = (folder / relative).resolve()
+            if not path.is_relative_to(folder):
+                raise LayoutError(
+                    f"{self.where}: {relative!r} leaves the layout's folder {d} "
+                    f"(it resolves to {path}); a layout may use only its own files"
+                )
+            if path.is_file():
+                return path
         raise LayoutError(f"layout {self.name!r} has no file {relative!r}")
 
     @cached_property
     def env(self):
-        """The Jinja environment for this layout's templates (autoescaped except CSS)."""
+        """The Jinja environment for this layout's templates (autoescaped except CSS).
+
+        Templates run sandboxed (`_sandbox`): they read the values and the model they are
+        given, and can reach neither Python's internals nor files."""
         import jinja2
 
         def autoescape(template_name: str | None) -> bool:
             return not (template_name or "").endswith((".css.j2", ".txt.j2"))
 
-        env = jinja2.Environment(
+        env = _sandbox()(
             loader=jinja2.ChoiceLoader(
                 [
                     # "statementpress/…": the package's macros (`fmt`), for every layout.
@@ -179,14 +192,12 @@ class Layout:
                     # (A layout's folder is named after it; the package's prefix wins.)
                     jinja2.PrefixLoader(
                         {
-                            **{d.name: jinja2.FileSystemLoader(str(d)) for d in self.dirs},
-                            PACKAGE_TEMPLATES_PREFIX: jinja2.FileSystemLoader(
-                                str(PACKAGE_TEMPLATES)
-                            ),
+                            **{d.name: _FolderLoader(self, [d]) for d in self.dirs},
+                            PACKAGE_TEMPLATES_PREFIX: _FolderLoader(self, [PACKAGE_TEMPLATES]),
                         }
                     ),
                     # A bare name: the first layout of the inherit chain that has it.
-                    jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+                    _FolderLoader(self, list(self.dirs)),
                 ]
             ),
             autoescape=autoescape,
@@ -266,6 +277,66 @@ def _restored(name: str, dirs: tuple[Path, ...], values: dict[str, Any]) -> Layo
     return found
 
 
+# What a template may read of the objects it is given that could reach further: a path's
+# name (never its file), a layout's values. Anything else of them is refused.
+_SAFE_ATTRIBUTES: tuple[tuple[type, frozenset[str]], ...] = (
+    (PurePath, frozenset({"name", "stem", "suffix"})),
+)
+_LAYOUT_ATTRIBUTES = frozenset({"name", "values", "get", "number", "where"})
+
+
+@functools.cache
+def _sandbox() -> Any:
+    """The class of the layouts' Jinja environment: Jinja's sandbox (no `__class__`,
+    `__globals__`, …), which besides lets a template use only the harmless attributes of
+    paths and layouts and nothing of Jinja's own objects."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class Sandbox(SandboxedEnvironment):
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            if isinstance(obj, (jinja2.Environment, jinja2.BaseLoader)):
+                return False
+            if isinstance(obj, Layout):
+                return attr in _LAYOUT_ATTRIBUTES
+            for kind, allowed in _SAFE_ATTRIBUTES:
+                if isinstance(obj, kind):
+                    return attr in allowed
+            return bool(super().is_safe_attribute(obj, attr, value))
+
+    return Sandbox
+
+
+@functools.cache
+def _folder_loader() -> Any:
+    """The class of `_FolderLoader`, made when Jinja is first needed (imported lazily)."""
+    import jinja2
+
+    class FolderLoader(jinja2.FileSystemLoader):
+        """Templates from folders, each inside its folder once symlinks are resolved."""
+
+        def __init__(self, layout: Layout, folders: list[Path]) -> None:
+            super().__init__([str(f) for f in folders])
+            self.layout = layout
+            self.folders = [f.resolve() for f in folders]
+
+        def get_source(self, environment, template):  # noqa: D102 - Jinja API
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            if not any(real.is_relative_to(folder) for folder in self.folders):
+                raise LayoutError(
+                    f"{self.layout.where}: template {template!r} leaves the layout's folder "
+                    f"(it resolves to {real}); a layout may use only its own files"
+                )
+            return source, filename, uptodate
+
+    return FolderLoader
+
+
+def _FolderLoader(layout: Layout, folders: list[Path]) -> Any:  # noqa: N802 - a class maker
+    return _folder_loader()(layout, folders)
+
+
 def check(layout: Layout, origins: Mapping[str, Path] | None = None) -> None:
     """Check a layout's merged values against the schema before anything is written.
 
@@ -282,6 +353,50 @@ def check(layout: Layout, origins: Mapping[str, Path] | None = None) -> None:
                 for p in problems
             )
         )
+    # The layout's own files are found now, before anything is written.
+    reference = layout.get("docx.reference")
+    if reference:
+        problem = _reference_problem(layout.find_file(reference))
+        if problem:
+            raise LayoutError(f"{layout.where}: docx.reference {reference!r} {problem}")
+
+
+# Relationship types a Word document may point outside itself with: a hyperlink is only
+# followed when a reader clicks it. Any other external target (an attached template, a
+# linked image or object, a frame, a subdocument) is fetched by Word when it opens the file.
+_FOLLOWED_ONLY_ON_CLICK = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+)
+
+
+def _reference_problem(path: Path) -> str | None:
+    """What makes `path` unfit as a reference document, or None: it must be a Word package
+    whose parts point at nothing outside it (hyperlinks excepted)."""
+    import zipfile
+
+    from lxml import etree
+
+    if not zipfile.is_zipfile(path):
+        return "is not a Word document (.docx is a zip package)"
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if not name.endswith(".rels"):
+                continue
+            try:
+                root = etree.fromstring(
+                    package.read(name), etree.XMLParser(resolve_entities=False, no_network=True)
+                )
+            except etree.XMLSyntaxError:
+                return f"has a damaged part {name}"
+            for rel in root:
+                if rel.get("TargetMode") == "External" and (
+                    rel.get("Type") not in _FOLLOWED_ONLY_ON_CLICK
+                ):
+                    return (
+                        f"points outside itself ({name}: {rel.get('Target')!r}); a reference "
+                        "document may use only its own parts"
+                    )
+    return None
 
 
 def _origins(data: Mapping[str, Any], file: Path, out: dict[str, Path], prefix: str = "") -> None:

@@ -268,3 +268,68 @@ class LayoutName(Kind):
         if isinstance(value, str) and LAYOUT_NAME.fullmatch(value):
             return None
         return f"must be a layout name like {shown(example)}"
+
+
+# Characters a `[custom]` string may not hold: with them a value could leave a CSS string or
+# declaration (quotes, backslash, `;`, braces), call a CSS function such as url() or start
+# an at-rule (`(`, `)`, `@`), or close a <style> element (`<`, `>`, `&`).
+CUSTOM_REFUSED = frozenset("\\\"';{}()<>&@`")
+# A `[custom]` key: a name a template can write as `L.custom.<name>`.
+CUSTOM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+@dataclass(frozen=True)
+class Plain(Kind):
+    """A value of the layout's own for its templates: a finite number, true/false, or one
+    line of text that is safe wherever a template puts it (no CUSTOM_REFUSED character)."""
+
+    max_length: int = 200
+    name = "plain value"
+
+    def allowed(self) -> str:
+        refused = " ".join(f"`{ch}`" for ch in sorted(CUSTOM_REFUSED) if ch != "`")
+        return (
+            f"number, true/false, or text ≤ {self.max_length} characters without {refused} "
+            "or a backtick"
+        )
+
+    def problem(self, value: Any, example: Any) -> str | None:
+        if isinstance(value, bool):
+            return None
+        if _is_number(value):
+            return None if math.isfinite(value) else "must be a finite number"
+        if not isinstance(value, str):
+            return "must be text, a number or true/false (not a table or a list)"
+        if len(value) > self.max_length:
+            return f"must be at most {self.max_length} characters"
+        if not _one_line(value):
+            return "must be one line without control characters"
+        bad = sorted({ch for ch in value if ch in CUSTOM_REFUSED})
+        if bad:
+            return (
+                f"must be plain text without {' '.join(repr(ch) for ch in bad)} (a custom "
+                "value goes into stylesheets and markup as it is)"
+            )
+        return None
+
+
+# An absolute web address on one line: no spaces, quotes or characters a URL never holds.
+_URL = re.compile(r"https?://[^\s\"'<>\\^`{}|]+(?:\{(?:id|lang)\}[^\s\"'<>\\^`{}|]*)*")
+
+
+@dataclass(frozen=True)
+class Url(Kind):
+    """`""` or an absolute http:// or https:// address; `{id}` and `{lang}` may stand in it."""
+
+    max_length: int = 500
+    name = "URL"
+
+    def allowed(self) -> str:
+        return '`http://` or `https://`, `{id}` `{lang}` allowed, `""` for none'
+
+    def problem(self, value: Any, example: Any) -> str | None:
+        if isinstance(value, str) and (
+            value == "" or (len(value) <= self.max_length and _URL.fullmatch(value))
+        ):
+            return None
+        return f'must be an http:// or https:// URL like {shown(example)}, or "" for none'

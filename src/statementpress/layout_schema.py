@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from statementpress.layout_kinds import (
+    CUSTOM_KEY,
     Choice,
     Colour,
     Flag,
@@ -26,8 +27,10 @@ from statementpress.layout_kinds import (
     LayoutName,
     LevelText,
     Number,
+    Plain,
     RelativePath,
     Text,
+    Url,
     Whole,
     shown,
 )
@@ -102,7 +105,8 @@ FACE_KEYS = (
         'line end; default `"-"`.', required=False),
     Key("hyphenate", Flag(), True, "Hyphenate text in this face; default `true`.",
         required=False),
-    Key("subset", Flag(), False, "Embed only the glyphs used (EPUB); default `false`.",
+    Key("subset", Flag(), True, "The EPUB embeds only the glyphs it uses (the DOCX keeps "
+        "whole faces, for editors); default `true`, `false` embeds whole faces.",
         required=False),
     Key("bold_synthesis_em", Number("em"), 0.02, "For a face without a `bold` file (a CFF "
         "`.otf` regular): the PDF and EPUB embed a bold made from the regular, each outline "
@@ -250,6 +254,23 @@ TABLES: tuple[Table, ...] = (
         Key("screen_column_min_em", Number("em", True), 18, "HTML: narrowest a column gets "
             "before the columns are stacked."),
     )),
+    Table("qr", "The QR-code requisite (GOST R 7.0.97-2025) on the first page of the PDF and "
+          "DOCX editions and on the HTML page (docs/layouts.md, \"The QR code\").", (
+        Key("enabled", Flag(), True, "Print the code; `false` for none in any edition."),
+        Key("position", Choice(("bottom-right", "bottom-left", "top-right", "top-left")),
+            "bottom-right", "Corner of the first page: in the bottom or top margin, flush "
+            "with the text's right or left edge."),
+        Key("size_mm", Number("mm", True), 20, "Width and height of the code, its light "
+            "border of 4 modules included."),
+        Key("margin_mm", Number("mm"), 5, "Distance from the page's bottom (or top) edge. "
+            "Where that margin is narrower than `size_mm + margin_mm`, it grows to that on "
+            "the first page, so the code never overlaps the text or the notes."),
+        Key("screen_size_em", Number("em", True), 6, "Size of the code on the HTML page."),
+        Key("base_url", Url(), "https://mfa.example/statements", "Where the HTML editions are "
+            "published: the code encodes `<base_url>/<id>/<id>.<lang>.html` (with `{id}` or "
+            "`{lang}` in it, the URL as written, those filled in); `\"\"` encodes "
+            "`urn:statementpress:<id>:<lang>:sha256:<SHA-256 of the source>`."),
+    )),
     Table("pdf", "The PDF file.", (
         Key("variant", Choice(("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "")), "pdf/a-3b",
             'WeasyPrint PDF variant; PDF/A-3 may carry the source file, `""` for a plain PDF.'),
@@ -321,6 +342,16 @@ TABLES: tuple[Table, ...] = (
 )  # fmt: skip
 
 _BY_NAME = {t.name: t for t in TABLES}
+
+# The layout's own values, for its own templates (`L.custom.<name>`): the only table that is
+# not in the schema, and its values are plain (`Plain`), so a template may write them in a
+# stylesheet or in markup without escaping.
+CUSTOM = Table(
+    "custom",
+    "The layout's own values for its templates, as `L.custom.<name>`; names are letters, "
+    "digits and `_`. Optional.",
+    (Key("<name>", Plain(), "No. 17", "Any value the layout's templates use."),),
+)
 
 
 class Problem(NamedTuple):
@@ -395,12 +426,25 @@ def face_problems(fonts: Any) -> list[Problem]:
     return list(_faces(fonts))
 
 
+def _custom(values: Any) -> Iterator[Problem]:
+    if not isinstance(values, Mapping):
+        yield Problem("custom", f"'custom' must be a table ([custom]), not {shown(values)}")
+        return
+    kind = CUSTOM.keys[0]
+    for name, value in values.items():
+        dotted = f"custom.{name}"
+        if not CUSTOM_KEY.fullmatch(name):
+            yield Problem(dotted, f"{dotted!r} is not a name: use letters, digits and '_'")
+        else:
+            yield from _value(kind, dotted, value)
+
+
 def problems(values: Mapping[str, Any]) -> list[Problem]:
     """Every problem of a layout's merged values (its `inherit` already resolved).
 
     Each key of the schema must be there (unless optional) with a value of its kind; keys
-    not in the schema are refused with the nearest known name, except top-level tables
-    whose name is like none of the schema's: those are the layout's own, for its templates.
+    not in the schema are refused with the nearest known name. A layout's own values go in
+    `[custom]`, whose values are plain (see `CUSTOM`).
     """
     found: list[Problem] = []
     for table in TABLES:
@@ -412,6 +456,8 @@ def problems(values: Mapping[str, Any]) -> list[Problem]:
             found.extend(_value(key, name, value))
         elif name in _BY_NAME and _BY_NAME[name].faces:
             found.extend(_named(_BY_NAME[name], value))
+        elif name == CUSTOM.name:
+            found.extend(_custom(value))
         elif name in _BY_NAME:
             if isinstance(value, Mapping):
                 found.extend(_table(_BY_NAME[name], value, f"{name}."))
@@ -420,12 +466,11 @@ def problems(values: Mapping[str, Any]) -> list[Problem]:
                     Problem(name, f"{name!r} must be a table ([{name}]), not {shown(value)}")
                 )
         else:
-            known = [k.name for k in TOP.keys] + list(_BY_NAME)
-            if isinstance(value, Mapping) and not difflib.get_close_matches(
-                name, known, n=1, cutoff=0.6
-            ):
-                continue  # the layout's own table
-            found.append(Problem(name, f"unknown key {name!r}{_suggest(name, known, '')}"))
+            known = [k.name for k in TOP.keys] + list(_BY_NAME) + [CUSTOM.name]
+            hint = _suggest(name, known, "")
+            if isinstance(value, Mapping) and not hint.startswith("; did you mean"):
+                hint = "; a layout's own values for its templates go in [custom]"
+            found.append(Problem(name, f"unknown key {name!r}{hint}"))
     return found
 
 
@@ -457,8 +502,10 @@ def _rows(table: Table, heading: str) -> list[str]:
 def markdown() -> str:
     """The reference of every key as Markdown tables, one per table of `layout.toml`."""
     lines: list[str] = []
-    for table, heading in [(TOP, "")] + [
-        (t, f"[{t.name}.<name>]" if t.faces else f"[{t.name}]") for t in TABLES
+    for table, heading in [
+        (TOP, ""),
+        *[(t, f"[{t.name}.<name>]" if t.faces else f"[{t.name}]") for t in TABLES],
+        (CUSTOM, "[custom]"),
     ]:
         lines.extend(_rows(table, heading))
         lines.append("")

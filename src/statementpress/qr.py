@@ -19,17 +19,23 @@ or higher when that costs no extra size) and drawn here from its module matrix:
 - `png()`: a 1-bit PNG for readers that need a raster (and for decoding it in tests).
 
 Everything depends only on the payload, so editions that carry the code stay reproducible.
+
+`requisite()` reads the layout's `[qr]` table: whether an edition carries the code, which
+corner of the first page, how large, and the base URL (docs/layouts.md, "The QR code").
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 if TYPE_CHECKING:
+    from statementpress.layout import Layout
     from statementpress.model import Statement
 
 # The light margin a reader needs around the symbol, in modules (ISO/IEC 18004 asks for 4).
@@ -156,3 +162,67 @@ def describe(text: str) -> dict[str, object]:
 
     code = segno.make_qr(text, error=ERROR_LEVEL, boost_error=True)
     return {"version": code.version, "error": code.error, "modules": len(_matrix(text))}
+
+
+@dataclass(frozen=True)
+class Requisite:
+    """The code one edition carries (the layout's `[qr]` for one statement): what it encodes,
+    its accessible name, its corner of the first page and its sizes."""
+
+    text: str
+    label: str
+    position: str
+    size_mm: float
+    margin_mm: float
+    screen_size_em: float
+    colour: str
+
+    @property
+    def edge(self) -> str:
+        """The page edge whose margin holds the code: "bottom" or "top"."""
+        return self.position.split("-")[0]
+
+    @property
+    def side(self) -> str:
+        """The side of the text the code is flush with: "right" or "left"."""
+        return self.position.split("-")[1]
+
+    def page_margin_mm(self, margin_mm: float) -> float:
+        """The first page's margin at `edge`, grown from the layout's `margin_mm` where the
+        code and its distance from the edge need more."""
+        return max(float(margin_mm), self.size_mm + self.margin_mm)
+
+    @property
+    def print_svg(self) -> str:
+        """The drawing for a printed page, `size_mm` square (a page artifact: no name)."""
+        return svg(self.text, f"{self.size_mm:g}mm", colour=self.colour)
+
+    @property
+    def data_uri(self) -> str:
+        """`print_svg` as a `data:` URI, for a CSS `content: url(…)`."""
+        return "data:image/svg+xml," + quote(self.print_svg, safe="")
+
+    @property
+    def screen_svg(self) -> str:
+        """The drawing for the HTML page, `screen_size_em` square, named by `label`."""
+        return svg(self.text, f"{self.screen_size_em:g}em", title=self.label, colour=self.colour)
+
+
+def requisite(statement: Statement, layout: Layout) -> Requisite | None:
+    """The code that `statement`'s editions in `layout` carry, or None when the layout's
+    `qr.enabled` is false."""
+    from statementpress.labels import statement_labels
+
+    values = layout.get("qr")
+    if not values["enabled"]:
+        return None
+    text = statement_payload(statement, values["base_url"] or None)
+    return Requisite(
+        text=text,
+        label=f"{statement_labels(statement.meta)['qr_code']}: {text}",
+        position=values["position"],
+        size_mm=float(values["size_mm"]),
+        margin_mm=float(values["margin_mm"]),
+        screen_size_em=float(values["screen_size_em"]),
+        colour=layout.get("colours.text"),
+    )

@@ -306,7 +306,29 @@ class _Fields:
         if not raw.strip():
             self.at(node, f"{key!r} is empty; give it a value or remove the key")
             return None
+        if not self.characters(node, raw):
+            return None
         return raw.strip("\n")
+
+    def characters(self, node: Any, value: str) -> bool:
+        """Check the characters of a decoded value; report each that may not stand where it
+        does at the escape it was written as (a YAML escape such as "\\u202E" gets past the
+        check of the file's characters). Whether the value is fine."""
+        found = characters.problems(value)
+        if not found:
+            return True
+        start, end = node.start_mark.index, node.end_mark.index
+        where = follow(value, self.source, start, end, self.lines) or self.pos(node)
+        for index, why in found:
+            ch = value[index]
+            message = (
+                f"the YAML escape gives {characters.describe(ch)}, which is not allowed in a "
+                "source; delete it"
+                if characters.refused(ch)
+                else f"written as a YAML escape, {why}"
+            )
+            self.reader.error(*where.at(index).key, message)
+        return False
 
     def boolean(self, node: Any, key: str) -> bool | None:
         raw = self.scalar(node, key, "true or false")

@@ -160,14 +160,38 @@ def test_manifest_and_spine(opf, files, statement):
     face = fonts.face_for(layout.load("official"), statement.meta.lang)
     font_items = [i for i in items if i.get("href").startswith("fonts/")]
     assert [i.get("media-type") for i in font_items] == ["font/ttf"] * len(face.files)
-    for path in face.files.values():
-        assert files[f"EPUB/fonts/{path.name}"] == path.read_bytes()
+    assert {i.get("href") for i in font_items} == {f"fonts/{p.name}" for p in face.files.values()}
     spine = opf.findall("opf:spine/opf:itemref", NS)
     ids = {i.get("id"): i.get("href") for i in items}
     assert [(ids[r.get("idref")], r.get("linear", "yes")) for r in spine] == [
         ("statement.xhtml", "yes"),
         ("nav.xhtml", "no"),
     ]
+
+
+def test_fonts_are_subsets_that_draw_every_character_shown(files, statement):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    face = fonts.face_for(layout.load("official"), statement.meta.lang)
+    shown = {
+        ch
+        for name in ("EPUB/statement.xhtml", "EPUB/nav.xhtml")
+        for ch in "".join(xml(files[name]).itertext())
+        if not ch.isspace()
+    }
+    assert len(shown) > 50  # Cyrillic, Latin, digits, punctuation
+    for style, path in face.files.items():
+        data = files[f"EPUB/fonts/{path.name}"]
+        with TTFont(io.BytesIO(data)) as small, TTFont(str(path)) as whole:
+            cmap = small.getBestCmap()
+            assert not sorted(ch for ch in shown if ord(ch) not in cmap), style
+            assert len(small.getGlyphOrder()) < len(whole.getGlyphOrder()) / 2, style
+            assert small["name"].getDebugName(1) == whole["name"].getDebugName(1)
+            # The file's own dates, not the time of the build (reproducible packages).
+            assert small["head"].modified == whole["head"].modified
+        assert len(data) < path.stat().st_size / 2, style
 
 
 def test_nav_toc_and_landmarks(nav, content, statement):

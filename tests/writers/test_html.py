@@ -65,13 +65,15 @@ def test_annotations_linked_both_ways(tree, statement):
 
 
 def text_without_additions(page) -> str:
-    """The page's text without what the edition adds: note calls, notes, signatures, links."""
+    """The page's text without what the edition adds: note calls, notes, signatures, links,
+    the QR code (whose SVG is named by what it encodes)."""
     doc = html.parse(str(page)).getroot()
     for xpath in (
         "//a[@role='doc-noteref']",
         "//section[@id='notes']",
         "//section[@id='signatures']",
         "//nav",
+        "//svg",
         "//head",
     ):
         for el in doc.xpath(xpath):

@@ -269,3 +269,17 @@ def test_booklet_keeps_the_block_with_the_last_lines(booklet, statement):
     assert all(s.name in last for s in statement.signatories)
     final = plain_text(statement.articles[-1].blocks[-1]).split()
     assert " ".join(final[-2:]) in last
+
+
+def test_statement_without_notes(write_source, tmp_path):
+    # No footnote lines at all: the line analysis of the notes has nothing to look at.
+    from conftest import MINIMAL
+    from statementpress import load
+    from statementpress.builder import prepare
+
+    text = re.sub(r"\[\^[ab]\]:[^\n]*\n?", "", MINIMAL).replace("[^a]", "").replace("[^b]", "")
+    statement = prepare(load(write_source(text)))
+    assert not statement.notes
+    dest = pdf_writer.write(statement, layout.load("official"), tmp_path / "plain.pdf")
+    page = PdfReader(dest).pages[0].extract_text().replace("\xa0", " ")
+    assert "Вторая статья и снова." in page and "Примечание" not in page

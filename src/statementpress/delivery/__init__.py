@@ -9,11 +9,12 @@ files; docs/delivery.md the page, `serve` and sharded builds.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from statementpress.delivery.manifest import MANIFEST, PAGE, SUMS, Contents
 from statementpress.delivery.shard import Shard, parse_shard, shard_of
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from statementpress.model import Statement
     from statementpress.transaction import Transaction
 
+log = logging.getLogger("statementpress")
+
 __all__ = [
     "MANIFEST",
     "PAGE",
@@ -31,6 +34,7 @@ __all__ = [
     "Shard",
     "index",
     "stage_index",
+    "stage_signed",
     "parse_shard",
     "shard_of",
 ]
@@ -97,6 +101,45 @@ def stage_index(tx: Transaction, statements: Sequence[tuple[Statement, Layout]])
             made.append(PurePosixPath(record.relative_to(view).as_posix()))
     for rel in made:
         _link(view.joinpath(*rel.parts), tx.path_for(rel))
+
+
+def stage_signed(tx: Transaction, signed: Mapping[str, Mapping[str, Any]]) -> None:
+    """Record the signed files staged in `tx` in their editions' build records, and stage the
+    folder's manifest, SHA256SUMS and page anew, all to be committed with the signed files.
+
+    `signed` maps each signed file's path in `tx.out` ("<id>/<id>.<lang>.signed.pdf") to
+    what the manifest lists of it (`signer`, `signing_time`, `sha256`: what
+    `signing.signed_info` reads from the file). Each goes into the record of the edition it
+    signs (a parallel edition's: its first column's record), under its own name. The index
+    is made again as a build makes it (`stage_index`) where the folder has one: a folder of
+    PDFs that no build indexed gets none.
+    """
+    from statementpress.delivery import manifest, records
+
+    indexed = (tx.out / MANIFEST).is_file()
+    by_record: dict[PurePosixPath, dict[str, Mapping[str, Any]]] = {}
+    for rel, entry in sorted(signed.items()):
+        sid, name = PurePosixPath(rel).parts
+        parsed = manifest.parse_name(sid, name)
+        if parsed is None:
+            raise ValueError(f"not a signed edition's path: {rel!r}")
+        lang = manifest.recorded_prefix(tx.out, sid, parsed[0])
+        where = PurePosixPath(records.record_path(Path(), sid, lang).as_posix())
+        by_record.setdefault(where, {})[name] = entry
+    for record, entries in by_record.items():
+        data = records.with_entries(tx.out.joinpath(*record.parts), entries)
+        if data is None:
+            if indexed:
+                log.warning(
+                    "%s: no build record describes the editions of %s, so the manifest "
+                    "cannot name their signer; rebuild them with 'statementpress build'",
+                    tx.out.joinpath(*record.parent.parts),
+                    ", ".join(sorted(entries)),
+                )
+            continue
+        tx.path_for(record).write_bytes(data)
+    if indexed:
+        stage_index(tx, ())
 
 
 def _link(src: Path, dest: Path) -> None:

@@ -110,7 +110,7 @@ def parse_name(statement_id: str, name: str) -> tuple[str, str, bool] | None:
     return lang, fmt, signed
 
 
-def _recorded_prefix(build_dir: Path, statement_id: str, lang: str) -> str:
+def recorded_prefix(build_dir: Path, statement_id: str, lang: str) -> str:
     """The language whose build record describes an edition in `lang`: the language itself,
     or, for a parallel edition ("ru-en"), the longest leading part that has a record."""
     parts = lang.split("-")
@@ -176,7 +176,7 @@ def collect(build_dir: Path) -> Contents:
                 continue
             lang, fmt, is_signed = parsed
             # A parallel edition (`<id>.ru-en.pdf`) is described by its first column's record.
-            first = _recorded_prefix(build_dir, sid, lang)
+            first = recorded_prefix(build_dir, sid, lang)
             if first not in found:
                 found[first] = records.read(records.record_path(build_dir, sid, first))
             record = found[first]

@@ -146,3 +146,17 @@ def edition_entry(record: Mapping[str, Any], name: str) -> Mapping[str, Any] | N
     """What the record says about the edition file `name`, if it describes it."""
     entry = record.get("editions", {}).get(name)
     return entry if isinstance(entry, Mapping) else None
+
+
+def with_entries(path: Path, entries: Mapping[str, Mapping[str, Any]]) -> bytes | None:
+    """The record at `path` with `entries` (an edition file's name -> what to record of it)
+    added, or put in place of what it said of those files; None when there is no record.
+
+    Another tool that adds a file beside the editions (`statementpress sign`) records it so.
+    """
+    record = read(path)
+    if record is None:
+        return None
+    editions = dict(record["editions"])
+    editions.update({name: dict(entry) for name, entry in entries.items()})
+    return dumps({**record, "editions": editions})

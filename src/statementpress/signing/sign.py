@@ -31,8 +31,10 @@ from pyhanko.sign import fields
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.stamp import StaticStampStyle
 
+from statementpress import delivery
 from statementpress.signing import SigningError
 from statementpress.signing import mark as marks
+from statementpress.signing.check import signed_info
 from statementpress.signing.keys import Key, load_key, signing_time
 from statementpress.transaction import Transaction
 
@@ -302,12 +304,14 @@ def sign_build(
     key = load_key(key_path, passphrase)
     when = signing_time()
     timestamper = _timestamper(tsa)
-    # All or nothing, like a build: every signed file is staged, then committed together.
+    # All or nothing, like a build: every signed file is staged, then the build records that
+    # name their signers and the folder's index, and all of it is committed together.
     with Transaction(build_dir) as tx:
+        signed: dict[str, dict[str, Any]] = {}
         for unsigned in found:
             log.debug("signing %s", unsigned)
             rel = signed_path(unsigned).relative_to(build_dir).as_posix()
-            sign_file(
+            dest = sign_file(
                 unsigned,
                 key,
                 dest=tx.path_for(rel),
@@ -319,7 +323,9 @@ def sign_build(
                 timestamper=timestamper,
                 tsa=tsa,
             )
-        written = tx.commit()
+            signed[rel] = signed_info(dest)
+        delivery.stage_signed(tx, signed)
+        written = [p for p in tx.commit() if p.name.endswith(SIGNED_SUFFIX)]
     for dest in written:
         if on_signed:
             on_signed(dest)

@@ -1,11 +1,12 @@
 """The HTML and EPUB editions read back: their pages walked by element, class and role.
 
 The page's body is read in document order, except what the editions add around the text:
-the document head, scripts, styles, navigation (the HTML page's list of editions, the EPUB
-navigation document) and the headings and back links the layout labels. Elements marked
-never to be shown (`hidden`, an inline `display: none`) are not read either. A note call is an
-element of class `noteref` (role `doc-noteref`); a note starts at its `note-number`; every
-item of a `subitems` list starts with its marker (its `value`, or its place in the list).
+the document head, scripts, styles, drawings (the QR code's SVG and its name), navigation
+(the HTML page's list of editions, the EPUB navigation document) and the headings and back
+links the layout labels. Elements marked never to be shown (`hidden`, an inline `display:
+none`) are not read either. A note call is an element of class `noteref` (role
+`doc-noteref`); a note starts at its `note-number`; every item of a `subitems` list starts
+with its marker (its `value`, or its place in the list).
 The EPUB's content documents are read in the spine order of its package document.
 """
 
@@ -21,7 +22,7 @@ from statementpress.verify import zipread
 from statementpress.verify.text import Words, call, item, note_start, number_of
 
 # Elements whose text is not the statement's.
-_SKIP_TAGS = {"head", "script", "style", "template", "nav"}
+_SKIP_TAGS = {"head", "script", "style", "template", "nav", "svg"}
 _SKIP_CLASSES = {"signatures-heading", "notes-heading"}
 _SKIP_ROLES = {"doc-backlink"}
 # Elements that start and end a block: text on either side of them never forms one word.

@@ -34,13 +34,15 @@ from statementpress.model import (
 # control characters), so a word can never be mistaken for one.
 MARK = "\x00"
 # Every kind of space typesetting may put between words: the space separators (no-break,
-# thin, hair, ideographic…), line and paragraph separators, and the zero-width space.
+# thin, hair, ideographic…), line and paragraph separators.
 _SPACES = (
     "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# Invisible characters that only guide line breaking: soft hyphen, word joiner, BOM.
-_INVISIBLE = "\u00ad\u2060\ufeff"
+# Invisible characters that only guide line breaking or shaping, which no text layer keeps
+# for sure: soft hyphen, zero-width space, word joiner, BOM, zero-width (non-)joiner. A
+# zero-width space is a place to break, not a space: a PDF joins the words it stood between.
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff\u200c\u200d"
 # Latin ligatures (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) a text layer may carry for the letters they draw.
 _LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
 _TABLE: dict[int, str | None] = {

@@ -201,17 +201,21 @@ def content(
 ) -> list[ManifestItem]:
     """The statement as one XHTML content document, its stylesheet and the embedded fonts.
 
-    `shown` is every character the package displays; a face marked `subset` in the layout
-    (a large CJK face) is embedded with only the glyphs those need.
+    `shown` is every character the package displays: each face is embedded with only the
+    glyphs those need (an EPUB is read, not edited), unless the layout says `subset = false`.
     """
+    # One item per file, named after its first style: a face may use one file for several.
+    first_style: dict[Path, str] = {}
+    for style, path in face.files.items():
+        first_style.setdefault(path, style)
     font_items = [
         ManifestItem(
             id=f"font-{style.replace('_', '-')}",
             href=_font_href(path),
             media_type=fonts.media_type(path),
-            data=fonts.subset_data(path, shown) if face.subset else path.read_bytes(),
+            data=fonts.subset(path, shown) if face.subset else fonts.font_bytes(path),
         )
-        for style, path in face.files.items()
+        for path, style in first_style.items()
     ]
     css_folder = PurePosixPath(STYLESHEET).parent
     extra = []

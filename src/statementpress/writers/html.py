@@ -8,13 +8,11 @@ that face, not a fallback, and the page is still one reproducible file.
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from statementpress import __version__, fonts, hyphenation
+from statementpress import __version__, fonts, hyphenation, qr
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
 from statementpress.labels import labels, statement_labels, translation_notice
@@ -31,13 +29,15 @@ def render(
     mode: str,
     stylesheets: Iterable[Mapping[str, str]] = (),
     editions: Iterable[Mapping[str, str]] | None = None,
+    code: qr.Requisite | None = None,
 ) -> str:
     """The statement as one page of markup.
 
     `mode` is "html", "pdf" or "epub" (the package's `fmt` macros adapt notes and attributes
     to it); each stylesheet is `{"text": css}` to inline or `{"href": url}` to link.
     `editions` are the links of a page that lists the other editions (even none); None in
-    an edition that lists none.
+    an edition that lists none. `code` is the QR-code requisite the page shows (the HTML
+    page's; the PDF draws its own in the page margin).
     """
     return layout.render(
         "statement.html.j2",
@@ -50,6 +50,7 @@ def render(
         generator=GENERATOR,
         stylesheets=list(stylesheets),
         editions=None if editions is None else list(editions),
+        qr=code,
     )
 
 
@@ -88,7 +89,8 @@ def page(
     fonts_inline: bool = True,
 ) -> str:
     """The HTML edition's markup, its stylesheet (and, with `fonts_inline` and the layout's
-    `screen.embed_fonts`, the face's glyphs it shows) inlined so that the page stands alone."""
+    `screen.embed_fonts`, the face's glyphs it shows) inlined so that the page stands alone,
+    and the layout's QR-code requisite beside the list of editions."""
     lang = statement.meta.lang
     face = fonts.face_for(layout, lang)
     hyphenate = layout.get("text.hyphenate") and face.hyphenate
@@ -97,10 +99,13 @@ def page(
         "policy": hyphenation.policy(layout, lang) if hyphenate else None,
     }
     links = _links(editions, statement.meta.lang)
+    code = qr.requisite(statement, layout)
 
     def rendered(faces: list[dict[str, Any]]) -> str:
         css = layout.render("screen.css.j2", faces=faces, **values)
-        return render(statement, layout, mode="html", stylesheets=[{"text": css}], editions=links)
+        return render(
+            statement, layout, mode="html", stylesheets=[{"text": css}], editions=links, code=code
+        )
 
     text = rendered([])
     if fonts_inline and layout.get("screen.embed_fonts"):
@@ -144,35 +149,6 @@ def shown_text(page: str) -> str:
     return root.text_content()
 
 
-def woff2_subset(path: Path, text: str) -> bytes:
-    """The font file as WOFF2 with only the glyphs `text` needs (and its layout features).
-
-    The bytes depend only on the file and the characters of the text (no timestamp is
-    recomputed), so each such pair is compressed once per process: the pages of statements
-    that use the same characters (a corpus, an edited statement in `serve`) share it.
-    """
-    return _woff2_subset(path, "".join(sorted(set(text))))
-
-
-@lru_cache(maxsize=32)
-def _woff2_subset(path: Path, text: str) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.flavor = "woff2"
-    options.notdef_outline = True
-    with TTFont(str(path), recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=text)
-        subsetter.subset(font)
-        font.flavor = "woff2"
-        out = io.BytesIO()
-        font.save(out, reorderTables=False)
-    return out.getvalue()
-
-
 def styles_used(page: str, layout: Layout) -> list[str]:
     """The face's styles the page draws: regular, bold (headings, names, the title),
     italic and bold italic where its markup or the layout asks for them."""
@@ -199,7 +175,7 @@ def web_fonts(face: fonts.FontFace, page: str, layout: Layout) -> list[dict[str,
         path = face.files.get(style)
         if path is None:
             continue  # the browser makes the style from the regular face
-        data = base64.b64encode(woff2_subset(path, text)).decode("ascii")
+        data = base64.b64encode(fonts.subset_data(path, text, flavor="woff2")).decode("ascii")
         weight, css_style = fonts.CSS_STYLES[style]
         sources.append(
             {

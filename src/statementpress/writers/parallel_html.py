@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts, parallel
+from statementpress import fonts, parallel, qr
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
 from statementpress.labels import autonym, statement_labels, translation_notice
@@ -52,8 +52,10 @@ def render(
     layout: Layout,
     mode: str,
     stylesheets: Iterable[Mapping[str, str]] = (),
+    code: qr.Requisite | None = None,
 ) -> str:
-    """The versions, in column order, as one page of markup; `mode` is "html" or "pdf"."""
+    """The versions, in column order, as one page of markup; `mode` is "html" or "pdf";
+    `code` is the QR-code requisite the page shows at its end (none in the PDF)."""
     return layout.render(
         TEMPLATE,
         columns=columns(statements, layout),
@@ -62,6 +64,7 @@ def render(
         title=title(statements),
         generator=GENERATOR,
         stylesheets=list(stylesheets),
+        qr=code,
     )
 
 
@@ -82,7 +85,12 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     """Write the parallel HTML page of `statements` (in column order) to `dest`."""
     layout = layouts[0]
     page = render(
-        statements, layout, mode="html", stylesheets=[{"text": stylesheet(statements, layout)}]
+        statements,
+        layout,
+        mode="html",
+        stylesheets=[{"text": stylesheet(statements, layout)}],
+        # The code of the first column's version: the authoritative text, where there is one.
+        code=qr.requisite(statements[0], layout),
     )
     dest.write_text(page, encoding="utf-8")
     return dest

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, parallel
+from statementpress import fonts, parallel, qr, urlguard
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -47,14 +47,30 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     """Write the parallel PDF of `statements` (in column order) to `dest`."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     layout = layouts[0]
+    # As in the single PDF: only the columns' font files and our own data: URLs are fetched.
+    files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
+    _face, first = pdf.face_sources(statements[0], layout)
+    ours = [pdf.rule_url(layout), *(f["url"] for f in first if f["url"].startswith("data:"))]
+    code = qr.requisite(statements[0], layout)
+    if code is not None:
+        ours.append(code.data_uri)
+    fetcher = urlguard.guarded_fetcher(files, ours)
     font_config = FontConfiguration()
-    css = weasyprint.CSS(string=stylesheet(statements, layout), font_config=font_config)
-    markup = parallel_html.render(statements, layout, mode="pdf")
-    document = weasyprint.HTML(string=markup, base_url=str(Path.cwd())).render(
-        stylesheets=[css], font_config=font_config
-    )
+    try:
+        css = weasyprint.CSS(
+            string=stylesheet(statements, layout),
+            font_config=font_config,
+            base_url=urlguard.BASE_URL,
+            url_fetcher=fetcher,
+        )
+        markup = parallel_html.render(statements, layout, mode="pdf")
+        page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=fetcher)
+        document = page.render(stylesheets=[css], font_config=font_config)
+    except FatalURLFetchingError as exc:
+        raise pdf.refused(layout, exc) from None
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
     pdf.save(document, statements, layout, dest)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from statementpress import fonts, hyphenation, reproducible
-from statementpress.errors import Diagnostic
+from statementpress import fonts, hyphenation, qr, reproducible, urlguard
+from statementpress.errors import Diagnostic, LayoutError
 from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
@@ -32,22 +32,40 @@ def rule_svg(layout: Layout) -> str:
     )
 
 
-def stylesheet(statement: Statement, layout: Layout) -> str:
-    """The print stylesheet of the layout, with the face's files from its font package."""
+def rule_url(layout: Layout) -> str:
+    """The separator as a `data:` URL, encoded as Jinja's `urlencode` does (a layout's
+    stylesheet may still write `"data:image/svg+xml," ~ rule_svg | urlencode`)."""
+    from jinja2.filters import do_urlencode
+
+    return "data:image/svg+xml," + do_urlencode(rule_svg(layout))
+
+
+def face_sources(statement: Statement, layout: Layout) -> tuple[fonts.FontFace, list]:
+    """The statement's face and its @font-face sources: the face's files, and a synthesised
+    bold (a data: URL) where the layout asks for one."""
     face = fonts.face_for(layout, statement.meta.lang)
     # The face has every character drawn (the check made sure): the text, the labels, the
     # page and note numbers and the hyphen.
     lab = statement_labels(statement.meta)
     drawn = fonts.layout_glyphs(layout, face) + lab["editorial_mark"]
-    faces = fonts.print_sources(face, fonts.statement_text(statement) + drawn)
+    return face, fonts.print_sources(face, fonts.statement_text(statement) + drawn)
+
+
+def stylesheet(statement: Statement, layout: Layout) -> str:
+    """The print stylesheet of the layout, with the face's files from its font package and
+    the QR-code requisite of `statement` on the first page."""
+    face, faces = face_sources(statement, layout)
+    lab = statement_labels(statement.meta)
     return layout.render(
         "print.css.j2",
         rule_svg=rule_svg(layout),
+        rule_url=rule_url(layout),
         face=face,
         faces=faces,
         m=statement.meta,
         labels=lab,
         hyph=hyphenation.policy(layout, statement.meta.lang),
+        qr=qr.requisite(statement, layout),
     )
 
 
@@ -202,14 +220,34 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     lab = statement_labels(statement.meta)
-    # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
-    # @font-face rules need the font configuration, and its strings must not be HTML-escaped.
-    font_config = FontConfiguration()
-    css = weasyprint.CSS(string=stylesheet(statement, layout), font_config=font_config)
-    markup = html.render(statement, layout, mode="pdf")
-    document, analysis = pdf_rounds.render(markup, statement, layout, [css], font_config)
+    face, faces = face_sources(statement, layout)
+    # WeasyPrint fetches only the face's files and our own data: URLs (the separator, a
+    # synthesised bold); any other URL a layout's templates name stops the build (urlguard).
+    ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
+    code = qr.requisite(statement, layout)
+    if code is not None:
+        ours.append(code.data_uri)
+    fetcher = urlguard.guarded_fetcher(face.files.values(), ours)
+    try:
+        # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
+        # @font-face rules need the font configuration, and its strings must not be
+        # HTML-escaped.
+        font_config = FontConfiguration()
+        css = weasyprint.CSS(
+            string=stylesheet(statement, layout),
+            font_config=font_config,
+            base_url=urlguard.BASE_URL,
+            url_fetcher=fetcher,
+        )
+        markup = html.render(statement, layout, mode="pdf")
+        document, analysis = pdf_rounds.render(
+            markup, statement, layout, [css], font_config, url_fetcher=fetcher
+        )
+    except FatalURLFetchingError as exc:
+        raise refused(layout, exc) from None
     pdf_lines.mark_added_hyphens(analysis)
     del analysis, markup  # not needed to write the file: freed before it is
     _metadata(document, statement)
@@ -221,3 +259,15 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     with pdf_lines.soft_hyphens():
         save(document, [statement], layout, dest)
     return dest
+
+
+def refused(layout: Layout, exc: BaseException) -> LayoutError:
+    """The layout error for a URL the guarded fetcher refused (or a file it could not read)."""
+    url = getattr(exc, "url", None)
+    if url is None:  # a file we serve could not be read
+        return LayoutError(f"{layout.where}: the PDF edition: {exc}")
+    return LayoutError(
+        f"{layout.where}: the PDF edition's templates ask for "
+        f"{urlguard.shown_url(url)!r}; a layout may load only its face's font files "
+        "(nothing is fetched)"
+    )

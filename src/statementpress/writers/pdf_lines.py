@@ -306,6 +306,8 @@ def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:
 
 def _fragments(all_lines: list[Line]) -> None:
     """The letters before a line's final hyphen and those that start the next line."""
+    if not all_lines:
+        return  # a flow without lines: a statement without notes has no note lines
     for line, following in zip(all_lines, [*all_lines[1:], None], strict=True):
         if line.hyphen is None:
             continue

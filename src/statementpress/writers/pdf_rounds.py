@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from statementpress import hyphenation
+from statementpress import hyphenation, urlguard
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import pdf_lines, pdf_plan
@@ -220,9 +219,16 @@ class _Rounds:
 
 
 def render(
-    markup: str, statement: Statement, layout: Layout, stylesheets: list, font_config: Any
+    markup: str,
+    statement: Statement,
+    layout: Layout,
+    stylesheets: list,
+    font_config: Any,
+    url_fetcher: Any,
 ) -> tuple[Any, pdf_lines.Analysis]:
     """Lay out the page: lines planned per paragraph, every note on the page of its call.
+
+    `url_fetcher` is the writer's guarded fetcher (`urlguard`): the page fetches nothing else.
 
     A first layout gives the styles and widths from which each justified paragraph's line
     breaks are planned (`pdf_plan`); the page is laid out again with them. When a paragraph
@@ -242,7 +248,7 @@ def render(
         # What a layout taught is in `rounds`: the layout itself (the largest thing a long
         # statement has in memory) goes before the next one is made, not after.
         page = elements = keys = document = analysis = None
-        page = weasyprint.HTML(string=markup, base_url=str(Path.cwd()))
+        page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=url_fetcher)
         elements = rounds.apply(page)
         keys = {id(element): index for index, element in enumerate(elements)}
         with pdf_lines.exact_justification(), footnotes_that_fit():

@@ -26,13 +26,13 @@ from docx.shared import Mm
 from docx.styles.style import ParagraphStyle
 from fontTools.ttLib import TTFont
 
-from statementpress import fonts, hyphenation, reproducible, zipout
+from statementpress import fonts, hyphenation, qr, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
 from statementpress.labels import statement_labels
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers.docx import body
+from statementpress.writers.docx import body, requisite
 from statementpress.writers.docx import styles as s
 from statementpress.writers.docx.hyphens import Hyphenator
 from statementpress.writers.docx.oxml import (
@@ -101,6 +101,7 @@ def build(statement: Statement, layout: Layout, face: fonts.FontFace) -> bytes:
     footnotes_part(doc, statement, repeated, hyphenator)
     if fresh or not doc.element.body.sectPr.headerReference_lst:
         header_part(doc, layout)
+    requisite.add(doc, qr.requisite(statement, layout))
     font_table_part(doc, face, embed=bool(layout.get("docx.embed_fonts")), fresh=fresh)
     core_properties(doc, statement)
     out = io.BytesIO()
@@ -340,34 +341,11 @@ def font_table_part(doc: Document, face: fonts.FontFace, embed: bool, fresh: boo
         path = face.files.get(style)
         if path is None or not embed:
             continue
-        data = path.read_bytes()
-        key = font_key(data)
-        odttf = Part(
-            PackURI(f"/word/fonts/font{index}.odttf"),
-            _CT_ODTTF,
-            obfuscate_font(data, key),
-            doc.part.package,
-        )
+        key, data = fonts.obfuscated_font(path)  # cached for the life of the process
+        odttf = Part(PackURI(f"/word/fonts/font{index}.odttf"), _CT_ODTTF, data, doc.part.package)
         font.embed(style, key, part.relate_to(odttf, RT.FONT))
     root.append(font)  # after a reference's own fonts (nothing follows w:font)
     doc.part.relate_to(part, RT.FONT_TABLE)
-
-
-def font_key(data: bytes) -> str:
-    """A GUID for an embedded font, derived from its bytes so two builds use the same key."""
-    h = hashlib.sha256(data).hexdigest()[:32].upper()
-    return f"{{{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}}}"
-
-
-def obfuscate_font(data: bytes, key: str) -> bytes:
-    """ECMA-376 Part 1 §17.8.1: XOR the first 32 bytes with the key's 16 bytes, last first.
-
-    The key bytes are the GUID's hex digits read as bytes in reverse order; applying the
-    same operation again restores the font, which is how Word and LibreOffice read it.
-    """
-    guid = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
-    head = bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32]))
-    return head + data[32:]
 
 
 def font_signature(path: Path) -> tuple[str, dict[str, str]]:

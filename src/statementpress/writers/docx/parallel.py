@@ -35,13 +35,13 @@ from docx.oxml.text.paragraph import CT_P
 from docx.shared import Emu, Mm
 from docx.table import Table
 
-from statementpress import fonts, parallel, reproducible, zipout
+from statementpress import fonts, parallel, qr, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
 from statementpress.labels import autonym, labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Inline, NoteRef, Paragraph, Statement, SubItem, Text
-from statementpress.writers.docx import body, package
+from statementpress.writers.docx import body, package, requisite
 from statementpress.writers.docx import styles as s
 from statementpress.writers.docx.oxml import (
     CT_AbstractNum,
@@ -127,6 +127,8 @@ class _Builder:
         self._table()
         self._footnotes()
         package.header_part(doc, layout)
+        # The code of the first column's version: the authoritative text, where there is one.
+        requisite.add(doc, qr.requisite(first, layout))
         embed = bool(layout.get("docx.embed_fonts"))
         seen: set[str] = set()
         for k, column_face in enumerate(self.faces):
