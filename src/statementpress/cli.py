@@ -133,7 +133,7 @@ def build(
       statementpress build --shard 2/4 --out shard-2
     """
     from statementpress.builder import build as run
-    from statementpress.jobs import default_jobs
+    from statementpress.jobs import default_jobs, stop_forkserver
     from statementpress.progress import BuildProgress
     from statementpress.transaction import Interrupted
 
@@ -162,6 +162,8 @@ def build(
     except BaseException:
         progress.close()  # end the bar's line before the error is printed
         raise
+    finally:
+        stop_forkserver()  # so that its workers count as this command's (time, memory)
     progress.close(out)
     if then_verify:
         run_verify(out, sources, written, not no_epubcheck, trust, quiet)

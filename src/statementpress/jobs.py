@@ -157,8 +157,9 @@ class Pool:
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("forkserver")
-        # Imported once by the fork server, so every worker forked from it has them.
-        context.set_forkserver_preload(["statementpress.jobs", "weasyprint"])
+        # Imported once by the fork server, so every worker forked from it has them (the
+        # main script too: else each worker would run it again).
+        context.set_forkserver_preload(["__main__", "statementpress.jobs", "weasyprint"])
         self._executor = ProcessPoolExecutor(
             self.workers,
             mp_context=context,
@@ -211,6 +212,21 @@ class Pool:
             self.close()
         else:
             self.kill()
+
+
+def stop_forkserver() -> None:
+    """Stop this process's fork server, if it started one, and wait for it to exit.
+
+    The workers are the fork server's children: once it has been waited for, their CPU
+    time and peak memory count among this process's children's, which is what `time` and
+    the benchmarks read. A later pool starts a new fork server.
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()
 
 
 # -- the scheduler -------------------------------------------------------------------------

@@ -328,10 +328,15 @@ class Analysis:
     chars: dict[Any, list[Char]]
     # The style of each character of an element, where its lines matched the markup.
     styles: dict[Any, list[Any]]
+    # The lines by element, made on first use (`of`): a long statement has many of both.
+    by_element: dict[Any, list[Line]] = field(default_factory=dict)
 
     def of(self, element: Any) -> list[Line]:
         """The lines of `element`, in order."""
-        return [line for line in self.lines if line.element is element]
+        if not self.by_element:
+            for line in self.lines:
+                self.by_element.setdefault(line.element, []).append(line)
+        return list(self.by_element.get(element, ()))
 
 
 def analyse(document: Any) -> Analysis:

@@ -69,10 +69,15 @@ class Paragraph:
     shrink: float = 0.0
     # The chosen breaks (their `at`), from the last plan.
     chosen: list[int] = field(default_factory=list)
+    # The kind of each break by its `at`, made on first use (`kind`).
+    kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, at: int) -> str:
         """The kind of the break before character `at`."""
-        return next((b.kind for b in self.breaks if b.at == at), "end")
+        if not self.kinds:
+            for b in reversed(self.breaks):  # the first break at a place is the one
+                self.kinds[b.at] = b.kind
+        return self.kinds.get(at, "end")
 
 
 class Measure:

@@ -150,6 +150,10 @@ class _Rounds:
             paragraph = pdf_plan.measure(analysis, element, self.policy, self.widths, self.shrink)
             if paragraph is not None:
                 measured[keys[id(element)]] = paragraph
+            # Measured: its characters are not needed again, and a long statement has
+            # millions (they go as the measures come, not after).
+            analysis.chars.pop(element, None)
+            analysis.styles.pop(element, None)
         # The share is of the justified lines: the text and the notes.
         justified = [
             line for line in analysis.lines if line.texts[0].style["text_align_all"] == "justify"
