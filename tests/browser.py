@@ -52,7 +52,8 @@ document.fonts.ready.then(() => {
   out.signatories = [...document.querySelectorAll(".signatory")].map(li => ({
     top: li.getBoundingClientRect().top,
     left: li.getBoundingClientRect().left,
-    line: li.querySelector(".signature-line").getBoundingClientRect().bottom,
+    // null where the statement is signed by name only (no line to sign on).
+    line: li.querySelector(".signature-line")?.getBoundingClientRect().bottom ?? null,
     name: li.querySelector(".signatory-name").getBoundingClientRect().top,
   }));
   const marks = "main, nav.editions, #preamble, .articles, #signatures";

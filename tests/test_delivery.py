@@ -96,6 +96,25 @@ def test_cli_refuses_a_bad_shard(monkeypatch):
     assert "K must be between 1 and N" in result.output
 
 
+def test_an_empty_shard_builds_and_verifies_with_nothing_in_it(tmp_path):
+    """More shards than statements (the release's two shards of one statement): the shard
+    without one writes no editions, and `--verify` has nothing to fail on."""
+    path = tmp_path / "alpha.md"
+    path.write_text(source("alpha"), encoding="utf-8")
+    empty = 3 - shard_of("alpha", 2)
+    out = tmp_path / "shard"
+    args = ["build", str(path), "-f", "html", "--shard", f"{empty}/2", "--verify", "-o", str(out)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"shard {empty}/2 has no statements; nothing to verify" in result.output
+    assert not [p for p in out.iterdir() if p.is_dir()]
+    # The shard that has it verifies what it wrote.
+    args[args.index(f"{empty}/2")] = f"{3 - empty}/2"
+    result = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "full")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "verified " in result.output
+
+
 def test_shards_build_disjoint_sets_whose_merge_is_the_full_build(archive, tmp_path):
     full = tmp_path / "full"
     build(archive, ["html"], out=full)

@@ -69,6 +69,25 @@ def test_plain_spaces_and_the_no_break_space_pass(statement):
     fonts.check_coverage(face, statement, extra=" \t\n\u00a0")
 
 
+def test_synthetic_bold_takes_curves_skia_strokes_into_conics():
+    """ "让" strokes into conics: the bold still has it, grown on every side."""
+    import io
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    face = fonts.face_for(layout.load("official"), "zh")
+    boxes = []
+    for data in (fonts.subset_data(face.regular, "让"), fonts.synthetic_bold(face, "让")):
+        font = TTFont(io.BytesIO(data))
+        glyphs = font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyphs[font.getBestCmap()[ord("让")]].draw(pen)
+        boxes.append(pen.bounds)
+    (x0, y0, x1, y1), (bx0, by0, bx1, by1) = boxes
+    assert bx0 < x0 and by0 < y0 and bx1 > x1 and by1 > y1
+
+
 def test_font_bytes_are_read_once_per_process():
     path = fonts.face_for(layout.load("official"), "ru").regular
     assert fonts.font_bytes(path) == path.read_bytes()

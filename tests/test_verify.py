@@ -278,6 +278,46 @@ def test_pdf_note_calls_are_separated_from_their_words(built):
     assert notes.tokens[:3] == [text.note_start(1), "A", "tide"]
 
 
+def test_pdf_sub_item_markers_are_labels_and_notes_end_with_the_editorial_mark(built):
+    from statementpress.verify import pdf
+
+    body, notes = pdf.extract(built / EN / f"{EN}.en.pdf")
+    # The printed bullets ("– ") are tagged as labels: marks, not words of the text.
+    assert body.tokens.count(text.item(None)) == 2
+    from statementpress.builder import prepare
+    from statementpress.reader import load
+
+    dashes = text.expected_body(prepare(load(FIXTURES[0]))).tokens.count("\u2013")
+    assert body.tokens.count("\u2013") == dashes  # the text's own dashes only
+    at = body.tokens.index("technical")
+    assert body.tokens[at - 1] == text.item(None)
+    assert notes.tokens[-3:] == ["coast.", "\u2014", "Ed."]
+
+
+def test_missing_editorial_mark_of_a_footnote_is_found(copy):
+    folder = copy(f"{EN}.en.docx")
+    edition = folder / EN / f"{EN}.en.docx"
+    rewrite_zip(edition, "word/footnotes.xml", replace_once("\u00a0\u2014 Ed.", ""))
+    result = run_on(folder)
+    assert result.exit_code == 1
+    assert (
+        f'{edition}: note 1, editorial mark, word 1: expected "coast. \u2014 Ed." got "coast."'
+        in result.output
+    )
+
+
+def test_a_changed_sub_item_marker_is_found(copy):
+    folder = copy(f"{EN}.en.html")
+    page = folder / EN / f"{EN}.en.html"
+    bullet = '<span class="subitem-marker">\u2013 </span>technical'
+    page.write_bytes(replace_once(bullet, bullet.replace("\u2013", "7)"))(page.read_bytes()))
+    result = run_on(folder)
+    assert result.exit_code == 1
+    assert f'{page}: point 2, sub-item 1, marker: expected "[item]" got "[item 7]"' in (
+        result.output
+    )
+
+
 def test_pdf_kind_line_in_capitals_passes(tmp_path, monkeypatch):
     from statementpress.builder import build
 
@@ -489,3 +529,13 @@ def test_words_apart_in_the_source_are_not_joined_across_a_line_end():
     want.words("a b", "preamble")
     assert text.compare(want, _line_words("ab")) == ['preamble, word 1: expected "a b" got "ab"']
     assert text.compare(want, _line_words("a", "b")) == []
+
+
+def test_a_footnote_mark_runs_on_from_the_last_word_where_no_space_parts_them():
+    want = text.Expected()
+    want.words("a", "note 1", tail=("\u2014\u2014编者注", "note 1, editorial mark"))
+    assert want.tokens == ["a\u2014\u2014", "编", "者", "注"]
+    assert want.where[:2] == ["note 1, word 1", "note 1, editorial mark, word 1"]
+    assert text.compare(want, _line_words("a\u2014\u2014编者注")) == []
+    assert text.compare(want, _line_words("a", "\u2014\u2014编者注")) == []  # a line end between
+    assert text.compare(want, _line_words("a\u2014\u2014编注")) != []

@@ -165,7 +165,11 @@ def build(
     finally:
         stop_forkserver()  # so that its workers count as this command's (time, memory)
     progress.close(out)
-    if then_verify:
+    if then_verify and shard is not None and not written:
+        # More shards than statements: this one has none, and nothing to verify.
+        if not quiet:
+            click.echo(f"verify: shard {shard} has no statements; nothing to verify")
+    elif then_verify:
         run_verify(out, sources, written, not no_epubcheck, trust, quiet)
 
 

@@ -172,10 +172,12 @@ def _docx(path: Path) -> dict[str, str]:
 
 
 def _paragraph_text(element: Any) -> str:
-    """The text of a WordprocessingML element; breaks and tabs are spaces."""
+    """The text of a WordprocessingML element; breaks and tabs are spaces, a non-breaking
+    hyphen a hyphen (a soft hyphen, which only shows at a line's end, nothing)."""
+    shown = {f"{_W}br": " ", f"{_W}tab": " ", f"{_W}noBreakHyphen": "-"}
     return "".join(
-        (node.text or "") if node.tag == f"{_W}t" else " "
-        for node in element.iter(f"{_W}t", f"{_W}br", f"{_W}tab")
+        (node.text or "") if node.tag == f"{_W}t" else shown[node.tag]
+        for node in element.iter(f"{_W}t", *shown)
     )
 
 

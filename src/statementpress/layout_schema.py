@@ -248,6 +248,9 @@ TABLES: tuple[Table, ...] = (
             "signatures shrink in proportion."),
         Key("column_rule_pt", Number("pt"), 0.5, "Rule between two columns; 0 for none."),
         Key("row_space_pt", Number("pt"), 6, "Space above each aligned unit."),
+        Key("align", Choice(("justify", "left")), "left", "PDF and DOCX: the columns' "
+            "text, justified or start-aligned (ragged right), hyphenated either way; narrow "
+            "columns justify with wide word spaces."),
         Key("heading_size_pt", Number("pt", True), 10, "Size of each column's language "
             "heading."),
         Key("screen_column_max_em", Number("em", True), 32, "HTML: widest a column gets."),

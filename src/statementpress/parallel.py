@@ -97,7 +97,8 @@ class Row:
     signatory's title), "signature" (the line and the name under it) or "notes";
     a cell is the statement (title, notes), a `Paragraph`, a `SubItem` or a `Signatory`.
     `number` is the article's number on the first row of an article (else None); `ordered`
-    tells a sub-item of a numbered list from a bulleted one.
+    tells a sub-item of a numbered list from a bulleted one. A sub-item's row also holds
+    each column's list (`lists`) and the item's place in it (`item`), for its marker.
     """
 
     kind: str
@@ -106,6 +107,13 @@ class Row:
     number: int | None = None
     ordered: bool = False
     first: bool = True
+    lists: tuple[SubList, ...] = ()
+    item: int = 0
+
+    def markers(self, number_suffix: str = ")", bullet: str = "\u2013") -> tuple[str, ...]:
+        """A sub-item's marker in each column, as the single editions print it
+        (`SubList.markers`): "1)", "2)", … or the bullet; empty for other rows."""
+        return tuple(sub.markers(number_suffix, bullet)[self.item] for sub in self.lists)
 
 
 def rows(statements: Sequence[Statement]) -> list[Row]:
@@ -120,15 +128,18 @@ def rows(statements: Sequence[Statement]) -> list[Row]:
             blocks = [st.articles[a].blocks[b] for st in statements]
             number = article.number if first else None
             if isinstance(block, SubList):
+                lists = tuple(x for x in blocks if isinstance(x, SubList))
                 for k in range(len(block.items)):
                     out.append(
                         Row(
                             "subitem",
                             f"article-{article.number}-{b + 1}-{k + 1}",
-                            tuple(x.items[k] for x in blocks if isinstance(x, SubList)),
+                            tuple(x.items[k] for x in lists),
                             number if k == 0 else None,
                             block.ordered,
                             first,
+                            lists,
+                            k,
                         )
                     )
                     first = False

@@ -72,6 +72,12 @@ def span(marks: Iterable[tuple[int, Pos]]) -> Pos | None:
     return Span(first.line, first.col, tuple(breaks)) if breaks else first
 
 
+# Characters a typesetting pass puts in place of another, one for one, mapped to what they
+# replace: the curly quotes of English for straight ones (typography.CURLY_QUOTES). A
+# character so replaced keeps its position.
+_IN_PLACE_OF = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
 def _loose(ch: str) -> bool:
     """Characters a typesetting pass may replace, insert or drop: spaces and dashes."""
     return ch.isspace() or unicodedata.category(ch) == "Pd"
@@ -91,8 +97,10 @@ def _common(old: str, i: int, new: str, j: int) -> int:
 
 
 def _knots(old: str, new: str) -> list[tuple[int, int]] | None:
-    """How `new` lines up with `old` when they differ only in spaces and dashes: (offset in
-    `new`, offset in `old`) where their difference changes; None if other characters differ."""
+    """How `new` lines up with `old` when they differ only in spaces and dashes (and quotes
+    made curly): (offset in `new`, offset in `old`) where their difference changes; None if
+    other characters differ."""
+    old, new = old.translate(_IN_PLACE_OF), new.translate(_IN_PLACE_OF)
     knots: list[tuple[int, int]] = []
     i = j = 0
 
@@ -121,9 +129,10 @@ def _knots(old: str, new: str) -> list[tuple[int, int]] | None:
 
 def realign(pos: Pos | None, old: str, new: str) -> Pos | None:
     """The position of `new` given `pos`, the position of `old`, when `new` is `old` with
-    spaces and dashes replaced, added or removed (the typography pass). Each character of
-    `new` kept from `old` keeps its position; a new space or dash gets the position of the
-    run it replaced. If other characters changed, only the start is kept."""
+    spaces and dashes replaced, added or removed, or quotes made curly (the typography
+    pass). Each character of `new` kept from `old`, or put in place of one, keeps its
+    position; a new space or dash gets the position of the run it replaced. If other
+    characters changed, only the start is kept."""
     if pos is None or old == new:
         return pos
     knots = _knots(old, new)

@@ -39,6 +39,9 @@ def _embolden(glyph, glyph_set, width: float):
         return path
     stroked = pathops.Path(path)
     stroked.stroke(width, pathops.LineCap.BUTT_CAP, pathops.LineJoin.MITER_JOIN, 4)
+    # Skia may stroke a tight curve into conics ("让"), which the union cannot take and a
+    # CFF outline cannot hold: as quadratic curves they are drawn the same.
+    stroked.convertConicsToQuads()
     # CFF outlines run counter-clockwise; `op` also removes the overlaps of the union.
     return pathops.op(path, stroked, pathops.PathOp.UNION, fix_winding=True, clockwise=False)
 

@@ -301,10 +301,16 @@ def test_signatory_titles_unhyphenated_even_with_automatic_hyphenation(
 
 
 @pytest.mark.slow
-def test_libreoffice_draws_the_last_signature_line_to_the_text_edge(docx_file, tmp_path, official):
+def test_libreoffice_draws_the_last_signature_line_to_the_text_edge(tmp_path, official):
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTLine
 
+    # The canonical statement signed on lines (its source says name-only: no lines).
+    text = SOURCE.read_text(encoding="utf-8")
+    assert "signature: name-only\n" in text
+    lined = tmp_path / SOURCE.name
+    lined.write_text(text.replace("signature: name-only\n", ""), encoding="utf-8")
+    (docx_file,) = builder.build([lined], formats=["docx"], out=tmp_path / "out")
     pdf = libreoffice_pdf(docx_file, tmp_path)
     page = list(extract_pages(str(pdf)))[-1]
     rules = [o for o in page if isinstance(o, LTLine) and o.height < 1]

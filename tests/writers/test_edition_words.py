@@ -400,6 +400,32 @@ def test_chinese_epub_embeds_the_synthetic_bold_and_summarises_in_chinese(chines
     assert entries[-1] == "编者注"
 
 
+def test_chinese_footnote_mark_is_in_the_text_layer(chinese):
+    """ "——编者注": the face draws the two dashes as one glyph, which must keep its text."""
+    text = subprocess.run(
+        ["pdftotext", str(chinese["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    notes = len(load(ZH_SOURCE).notes)
+    assert notes and "".join(text.split()).count("\u2014\u2014编者注") == notes
+
+
+def test_chinese_pdf_prints_the_date_when_the_text_has_none_of_its_characters(tmp_path):
+    """The face is subset to what the PDF prints (for its synthesised bold): the date's
+    年, 月 and 日 must be in it even where the text never uses them."""
+    source = tmp_path / "x.zh.md"
+    source.write_text(
+        "---\nid: x\nlang: zh\ntitle: 标题\ndate: 2021-05-12\nsignatories:\n"
+        "  - name: 张三\n    title: 部长\n---\n\n1. 双方同意。\n",
+        encoding="utf-8",
+    )
+    pdf = build_all(source, tmp_path / "out", ["pdf"])["pdf"]
+    fonts_used = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    # A font with a glyph missing gets a custom encoding that maps it to .notdef.
+    assert "Custom" not in fonts_used and "Identity-H" in fonts_used
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "2021年5月12日" in text
+
+
 NO_LINE_START = "。，、．：；！？」』）》"
 
 

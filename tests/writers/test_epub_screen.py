@@ -134,23 +134,27 @@ def test_chromium_aligns_by_width_without_overflow(unpacked, width, tmp_path):
     assert ["PT Serif", "400", "normal"] in got["fonts"]
 
 
-def last_lines(pdf: bytes, tmp_path: Path) -> list[str]:
+def page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "paged.pdf"
     path.write_bytes(pdf)
     pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
-    return [
-        next((line for line in reversed(page.splitlines()) if line.strip()), "")
-        for page in pages.split("\f")
-    ]
+    return pages.split("\f")
+
+
+def last_lines(pages: list[str]) -> list[str]:
+    return [next((line for line in reversed(p.splitlines()) if line.strip()), "") for p in pages]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("height_mm", [124, 136, 156, 200])
 def test_signatures_heading_never_ends_a_page(unpacked, statement, height_mm, tmp_path):
     """Phone-sized pages where the heading used to end a page, its signatories on the next."""
-    from statementpress.labels import labels
+    from statementpress.labels import statement_labels
 
-    heading = labels("ru")["signatures"]
-    ends = last_lines(paged(unpacked / "EPUB" / "statement.xhtml", 103, height_mm), tmp_path)
+    # The heading the statement prints: "Участники" when signed by name only.
+    heading = statement_labels(statement.meta)["signatures"]
+    pages = page_texts(paged(unpacked / "EPUB" / "statement.xhtml", 103, height_mm), tmp_path)
+    ends = last_lines(pages)
     assert len(ends) > 3, "the text runs over several pages"
+    assert any(heading == line.strip() for p in pages for line in p.splitlines())
     assert heading not in [line.strip() for line in ends]

@@ -6,6 +6,7 @@ screenshot."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -24,7 +25,12 @@ FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
 
 @pytest.fixture(scope="module")
 def page(statement, tmp_path_factory) -> Path:
-    """The page as the builder writes it: beside two other editions it links."""
+    """The page as the builder writes it: beside two other editions it links. Signed on
+    lines (the canonical source is signed by name only), so that Chromium has signature
+    lines to level."""
+    signed = dataclasses.replace(
+        statement, meta=dataclasses.replace(statement.meta, signature="line")
+    )
     folder = tmp_path_factory.mktemp("html-screen")
     editions = []
     for kind in ("pdf", "docx"):
@@ -32,7 +38,7 @@ def page(statement, tmp_path_factory) -> Path:
         path.write_bytes(b"edition")
         editions.append(Edition(path, WRITERS[kind], "ru"))
     return html_writer.write(
-        statement, layout.load("official"), folder / "page.html", editions=editions
+        signed, layout.load("official"), folder / "page.html", editions=editions
     )
 
 
@@ -134,6 +140,7 @@ def test_signature_lines_of_a_row_are_level(laid_out):
     if width >= 1000:
         assert max(len(r) for r in rows.values()) >= 2, "several signatories to a row"
     for row in rows.values():
+        assert all(s["line"] is not None for s in row), "every signatory has a line"
         assert max(s["line"] for s in row) - min(s["line"] for s in row) < 1
         assert max(s["name"] for s in row) - min(s["name"] for s in row) < 1
 

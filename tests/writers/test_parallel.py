@@ -21,9 +21,12 @@ from pypdf import PdfReader
 
 from conftest import MINIMAL, ROOT, SOURCE
 from parity import assert_words_in_order, normalise, words
+from printed import fragments, hyphen_runs, printed_lines, spacing, text_lines
+from statementpress import hyphenation, layout
 from statementpress.builder import build, prepare
 from statementpress.columns import parallel_columns_text
 from statementpress.errors import SourceError
+from statementpress.labels import statement_labels
 from statementpress.model import Statement, SubList, plain_text
 from statementpress.reader import load
 
@@ -285,8 +288,9 @@ def test_three_languages_on_a4_landscape(tmp_path):
         assert float(page.mediabox.height) == pytest.approx(210 * MM, abs=0.01)
     columns = parallel_columns_text(pdf)
     assert list(columns) == ["en", "zh", "de"]
-    expected = expected_words(prepare(load(HARBOUR_EN)))
-    for lang in ("en", "de"):
+    # Each column against its own version as typeset (German and English quotes differ).
+    for lang, source in (("en", HARBOUR_EN), ("de", german)):
+        expected = expected_words(prepare(load(source)))
         assert_words_in_order(normalise(columns[lang], set(expected)), expected)
 
 
@@ -328,11 +332,13 @@ def test_html_stands_alone(built):
 
 def _stacking_width(page) -> int:
     css = "".join(page.xpath("//style/text()"))
-    found = re.search(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
+    # The single page's stylesheet has media queries of its own: the parallel one stacks.
+    queries = re.findall(r"@media \(max-width: (\d+)px\) \{(.*?)\n\}", css, re.S)
+    found = next((q for q in queries if ".parallel td" in q[1]), None)
     assert found, "no media query for narrow screens"
-    assert re.search(r"\.parallel td \{[^}]*display: block", found[2])
-    assert re.search(r"\.lang-tag \{[^}]*display: inline-block", found[2])
-    return int(found[1])
+    assert re.search(r"\.parallel td \{[^}]*display: block", found[1])
+    assert re.search(r"\.lang-tag \{[^}]*display: inline-block", found[1])
+    return int(found[0])
 
 
 def test_html_stacks_on_phones(built):
@@ -491,10 +497,16 @@ def test_docx_real_footnotes_numbered_per_language(built, document, statements):
         # Each column's calls show its own numbers, 1, 2, …: custom marks, as Word writes them.
         assert [r.getnext().text for r in refs] == [str(n.number) for n in statements[lang].notes]
         assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
+        # Each ends with its language's editorial mark, as the single DOCX's footnotes do.
+        mark = statement_labels(statements[lang].meta)["editorial_mark"]
         for ref, note in zip(refs, statements[lang].notes, strict=True):
             text = "".join(bodies[ref.get(f"{W}id")].itertext())
             assert text.startswith(f"{note.number} ")
-            assert words(text)[1:] == words(" ".join(plain_text(p) for p in note.paragraphs))
+            # Ending, as in the single DOCX, with the language's mark of an editorial note.
+            mark = statement_labels(statements[lang].meta)["editorial_mark"]
+            assert text.endswith(mark)
+            expected = " ".join(plain_text(p) for p in note.paragraphs) + mark
+            assert words(text)[1:] == words(expected)
             langs = {e.get(f"{W}val") for e in bodies[ref.get(f"{W}id")].iter(f"{W}lang")}
             assert langs == {lang}
 
@@ -543,6 +555,72 @@ def test_docx_renders_side_by_side_in_libreoffice(rendered, statements):
     }
     assert "Стороны" in text[True] and "Parties" in text[False]
     assert "Parties" not in text[True] and "Стороны" not in text[False]
+
+
+def test_versions_without_hand_signatures_print_no_signature_lines(built, document, statements):
+    """Both versions were adopted at a videoconference (`signature: name-only`): as in their
+    single editions, the parallel page and DOCX print each title and name, no line."""
+    assert {st.meta.signature for st in statements.values()} == {"name-only"}
+    page = html.parse(str(built[f"{ID}.ru-en.html"])).getroot()
+    assert not page.xpath("//*[contains(@class, 'signature-line')]")
+    for lang, st in statements.items():
+        names = page.xpath(f"//td[@lang='{lang}']//p[@class='signatory-name']/text()")
+        assert names == [s.name for s in st.signatories]
+    (table,) = document.iter(f"{W}tbl")
+    styles = [p.get(f"{W}val") for p in table.iter(f"{W}pStyle")]
+    assert "SignatoryLine" not in styles
+    assert styles.count("SignatoryName") == 2 * len(statements["ru"].signatories)
+
+
+def test_docx_columns_start_aligned_with_the_policys_soft_hyphens(built, document):
+    """The columns' text styles follow `[parallel] align`; hyphenation is the layout's soft
+    hyphens, planned per column at its width (automatic hyphenation off), in both columns."""
+    lay = layout.load("official")
+    with zipfile.ZipFile(built[f"{ID}.ru-en.docx"]) as archive:
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+        settings = etree.fromstring(archive.read("word/settings.xml"))
+    jc = {
+        st.get(f"{W}styleId"): st.find(f"{W}pPr/{W}jc").get(f"{W}val")
+        for st in styles.iter(f"{W}style")
+        if st.find(f"{W}pPr/{W}jc") is not None
+    }
+    assert lay.get("parallel.align") == "left"
+    for style in ("StatementPreamble", "StatementArticle", "StatementArticleContinued"):
+        assert jc[style] == "left", style
+    assert settings.find(f"{W}autoHyphenation").get(f"{W}val") == "false"
+    (table,) = document.iter(f"{W}tbl")
+    for k in (0, 1):
+        cells = [row.findall(f"{W}tc")[k] for row in table.findall(f"{W}tr")]
+        assert sum(len(list(cell.iter(f"{W}softHyphen"))) for cell in cells) > 0
+
+
+def test_docx_columns_in_libreoffice_keep_word_spaces_and_the_policy(rendered):
+    """Rendered by LibreOffice: every word space the face's own, no line past its cell, and
+    each column's hyphens within the policy (the share, runs, fragment lengths)."""
+    lay = layout.load("official")
+    left = lay.number("page.margin_left_mm")
+    width = (lay.number("parallel.page_width_mm") - left - lay.number("page.margin_right_mm")) / 2
+    half = lay.number("parallel.column_gap_mm") / 2
+    boxes = [(left + k * width + half, left + (k + 1) * width - half) for k in (0, 1)]
+    lines = text_lines(printed_lines(rendered, boxes), lay.number("parallel.size_pt"))
+    height = lay.number("parallel.size_pt") * lay.number("text.line_height")
+    for k, lang in enumerate(("ru", "en")):
+        own = [line for line in lines if line.column == k]
+        assert len(own) > 150
+        assert max(line.right for line in own) <= boxes[k][1] + 0.1
+        inside = [
+            line
+            for line, following in zip(own, own[1:], strict=False)
+            if following.page == line.page and abs(following.top - line.top - height) < 1
+        ]
+        measured = spacing(inside)
+        assert measured.count > 400 and measured.largest - measured.median <= 0.05, measured
+        policy = hyphenation.policy(lay, lang)
+        hyphenated = sum(line.hyphenated for line in own)
+        assert 0 < hyphenated <= len(own) / 6, (lang, hyphenated, len(own))
+        assert hyphen_runs(own) <= policy.max_consecutive
+        for before, after in fragments(own):
+            assert len(before) >= policy.min_before and len(after) >= policy.min_after
 
 
 # -- verify ---------------------------------------------------------------------------------

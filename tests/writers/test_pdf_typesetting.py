@@ -1,8 +1,9 @@
 """PDF typesetting measured from the output: right edges, hyphens, page turns, booklet sheets.
 
 Every figure comes from the PDF as written: glyph boxes from pdfplumber (which reads the
-glyphs, not /ActualText), the text layer from poppler's pdftotext (which honours it), page
-boxes and drawn lines from the file. The layouts' values give the text box.
+glyphs, not /ActualText; the printed lines are read by tests/printed.py), the text layer
+from poppler's pdftotext (which honours it), page boxes and drawn lines from the file. The
+layouts' values give the text box.
 """
 
 from __future__ import annotations
@@ -17,124 +18,22 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, SOURCE
+from printed import (
+    LETTERS,
+    MM,
+    fragments,
+    hyphen_runs,
+    note_lines,
+    printed_lines,
+    raw_y,
+    text_lines,
+)
 from statementpress import hyphenation, layout, load
 from statementpress.builder import prepare
 from statementpress.writers import pdf as pdf_writer
 
-MM = 72 / 25.4
 FIXTURES = ROOT / "tests" / "fixtures"
 EN_SOURCE = ROOT / "source" / "ca-china-fm-2020-07-16.en.md"
-LETTERS = r"[^\W\d_]"
-HYPHENS = ("-", "\u2010")
-
-
-@dataclass
-class Line:
-    """A printed line: its page, glyph size, left and right edges (mm from the trim's left
-    edge), its top (pt from the trim's top) and text."""
-
-    page: int
-    size: float
-    left: float
-    right: float
-    top: float
-    text: str
-
-    @property
-    def hyphenated(self) -> bool:
-        return bool(re.search(rf"{LETTERS}[{''.join(HYPHENS)}]$", self.text))
-
-
-def raw_y(page, top: float) -> float:
-    """The file's y of a pdfplumber `top` on `page`."""
-    return page.bbox[3] + float(page.page_obj.attrs["MediaBox"][1]) - top
-
-
-def printed_lines(path: Path) -> list[Line]:
-    """Every line of glyphs on every page, top to bottom; superscripts join their line."""
-    found: list[Line] = []
-    with pdfplumber.open(path) as document:
-        for number, page in enumerate(document.pages):
-            trim = [float(v) for v in page.page_obj.attrs.get("TrimBox") or page.mediabox]
-            # pdfplumber keeps the file's x and counts `top` down from the media box's top.
-            dx = trim[0]
-            dy = trim[3] - raw_y(page, 0)
-            chars = [c for c in page.chars if c["text"].strip()]
-            size = max((c["size"] for c in chars), key=[c["size"] for c in chars].count)
-            # Lines are grouped by the glyphs of full size; smaller ones (note calls, raised)
-            # go with the line their middle falls in.
-            groups: list[list[dict]] = []
-            for char in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
-                if groups and abs(groups[-1][0]["bottom"] - char["bottom"]) < 0.5:
-                    groups[-1].append(char)
-                else:
-                    groups.append([char])
-            merged: list[list[dict]] = []
-            for group in groups:
-                middle = (group[0]["top"] + group[0]["bottom"]) / 2
-                host = next(
-                    (
-                        m
-                        for m in merged
-                        if m[0]["size"] > group[0]["size"] + 0.5
-                        and m[0]["top"] <= middle <= m[0]["bottom"]
-                    ),
-                    None,
-                )
-                if host is not None and group[0]["size"] < size:
-                    host.extend(group)
-                else:
-                    merged.append(group)
-            for group in merged:
-                group.sort(key=lambda c: c["x0"])
-                text = ""
-                for previous, char in zip([None, *group[:-1]], group, strict=True):
-                    if previous is not None and char["x0"] - previous["x1"] > 0.15 * char["size"]:
-                        text += " "
-                    text += char["text"]
-                found.append(
-                    Line(
-                        number,
-                        max(c["size"] for c in group),
-                        (group[0]["x0"] - dx) / MM,
-                        (group[-1]["x1"] - dx) / MM,
-                        min(c["top"] for c in group) + dy,
-                        text,
-                    )
-                )
-    found.sort(key=lambda line: (line.page, line.top))
-    return found
-
-
-def text_lines(lines: list[Line], size: float) -> list[Line]:
-    """The lines below the page number set in the text size (the text, the signatories'
-    names)."""
-    return [line for line in lines if abs(line.size - size) < 0.2 and line.top > 14 * MM]
-
-
-def note_lines(lines: list[Line], size: float) -> list[Line]:
-    """The lines set in the notes' size."""
-    return [line for line in lines if abs(line.size - size) < 0.2]
-
-
-def hyphen_runs(lines: list[Line]) -> int:
-    """The longest run of consecutive lines that end in a hyphen."""
-    longest = run = 0
-    for line in lines:
-        run = run + 1 if line.hyphenated else 0
-        longest = max(longest, run)
-    return longest
-
-
-def fragments(lines: list[Line]) -> list[tuple[str, str]]:
-    """(letters before the hyphen, letters that start the next line) of each hyphenated line."""
-    out = []
-    for line, following in zip(lines, [*lines[1:], None], strict=True):
-        if line.hyphenated:
-            before = re.search(rf"{LETTERS}*$", line.text[:-1]).group(0)
-            after = re.match(rf"{LETTERS}*", following.text).group(0) if following else ""
-            out.append((before, after))
-    return out
 
 
 @dataclass(frozen=True)
@@ -374,3 +273,17 @@ def test_footnote_area_that_ends_at_its_last_note_fits():
         document = page.render()
     assert len(document.pages) == 1
     assert {"a", "b"} <= set(document.pages[0].anchors)
+
+
+def test_statement_without_notes_is_typeset(write_source, tmp_path):
+    """No footnote lines at all: the line analysis has an empty flow of notes."""
+    from conftest import MINIMAL
+
+    text = re.sub(r"\n\[\^\w\]:.*", "", MINIMAL.replace("[^a]", "").replace("[^b]", ""))
+    statement = prepare(load(write_source(text)))
+    assert not statement.notes
+    written = pdf_writer.write(statement, layout.load("official"), tmp_path / "plain.pdf")
+    shown = subprocess.run(
+        ["pdftotext", str(written), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Вторая статья и снова." in " ".join(shown.split())

@@ -24,6 +24,9 @@ from statementpress.verify.text import Expected, Words, compare, expected_body, 
 log = logging.getLogger("statementpress")
 
 FORMATS = ("pdf", "docx", "epub", "html")
+# The formats whose notes are footnotes, each ending with the editorial mark (the EPUB and
+# HTML end notes stand under a heading that says whose they are instead).
+FOOTNOTE_FORMATS = ("pdf", "docx")
 SIGNED_SUFFIX = ".signed.pdf"
 
 
@@ -87,7 +90,7 @@ class _Sources:
         from statementpress.errors import SourceError
 
         self.by_key: dict[tuple[str, str], Statement] = {}
-        self.expected: dict[str, tuple[Expected, Expected]] = {}
+        self.expected: dict[tuple[str, bool], tuple[Expected, Expected]] = {}
         self.unreadable: list[str] = []
         paths = [Path(p) for p in named] or sorted(DEFAULT_SOURCES.glob("*.md"))
         for path in paths:
@@ -152,10 +155,14 @@ class _Sources:
         log.info("no source file for %s: comparing with the source attached to it", pdf_path)
         return statement
 
-    def words(self, statement: Statement) -> tuple[Expected, Expected]:
-        key = statement.source.path
+    def words(self, statement: Statement, fmt: str) -> tuple[Expected, Expected]:
+        """The words of the body and of the notes an edition of format `fmt` must show."""
+        key = (statement.source.path, fmt in FOOTNOTE_FORMATS)
         if key not in self.expected:
-            self.expected[key] = (expected_body(statement), expected_notes(statement))
+            self.expected[key] = (
+                expected_body(statement),
+                expected_notes(statement, editorial_mark=key[1]),
+            )
         return self.expected[key]
 
 
@@ -191,7 +198,7 @@ class _Verifier:
                 shown, f"cannot be read as {edition.format.upper()}: {type(exc).__name__}: {exc}"
             )
             return
-        expected_words, expected_note_words = sources.words(statement)
+        expected_words, expected_note_words = sources.words(statement, edition.format)
         for line in compare(expected_words, body) + compare(expected_note_words, notes):
             self.report(shown, line)
 

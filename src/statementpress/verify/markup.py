@@ -6,7 +6,8 @@ the document head, scripts, styles, drawings (the QR code's SVG and its name), n
 links the layout labels. Elements marked never to be shown (`hidden`, an inline `display:
 none`) are not read either. A note call is an element of class `noteref` (role
 `doc-noteref`); a note starts at its `note-number`; every item of a `subitems` list starts
-with its marker (its `value`, or its place in the list).
+with its marker: the `subitem-marker` element that prints it ("1)", "–"), else its `value`
+or its place in the list.
 The EPUB's content documents are read in the spine order of its package document.
 """
 
@@ -64,6 +65,10 @@ class _Walker:
             return
         if classes & _SKIP_CLASSES or role in _SKIP_ROLES or "backlink" in classes:
             return
+        if "subitem-marker" in classes:
+            # The marker a sub-item prints ("1)", "–"): its number, or a bullet.
+            out.mark(item(number_of(text)))
+            return
         if "noteref" in classes or role == "doc-noteref":
             number = number_of(text)
             if number is None:
@@ -101,7 +106,8 @@ def _markers(
     children: list[Any], name: str, classes: set[str], start: str | None
 ) -> list[str | None]:
     """For each child of a list of sub-items, the marker of the item it is: its `value`
-    (else the next number) in a numbered list, a bullet otherwise; None for the rest."""
+    (else the next number) in a numbered list, a bullet otherwise; None for the rest, and
+    for an item that prints its marker (a `subitem-marker` element, read where it stands)."""
     out: list[str | None] = [None] * len(children)
     if name not in ("ol", "ul") or "subitems" not in classes:
         return out
@@ -111,7 +117,11 @@ def _markers(
             continue
         value = (child.get("value") or "").strip()
         number = int(value) if value.isdigit() else number
-        out[index] = item(number if name == "ol" else None)
+        printed = any(
+            isinstance(e.tag, str) and "subitem-marker" in (e.get("class") or "").split()
+            for e in child.iter()
+        )
+        out[index] = None if printed else item(number if name == "ol" else None)
         number += 1
     return out
 

@@ -2,11 +2,13 @@
 
 The PDF is tagged, so its structure says what each piece of text is: the page content
 marked as an artifact (page numbers, rules, crop marks) is not in the tree at all; the text
-of the statement is in one `Art` element per page and the footnotes of the page beside it;
-a note call is a `Link`, a sub-item's marker is an `Lbl`. Pieces of text are read per
-marked-content id with pypdf; two pieces are on different lines when the second starts
-lower by more than half a font size or further left than the first, and a line that ends in
-a hyphen is remembered so the comparison can rejoin a word broken there.
+of the statement is in one `Art` element per page (inside the `Part` of the page's `main`)
+and the footnotes of the page beside it; a note call is a `Link`, a sub-item's marker is an
+`Lbl` (the PDF writer tags the printed marker so). Each footnote ends with the editorial
+mark, which the expected words of the notes hold (`text.expected_notes`). Pieces of text
+are read per marked-content id with pypdf; two pieces are on different lines when the
+second starts lower by more than half a font size or further left than the first, and a
+line that ends in a hyphen is remembered so the comparison can rejoin a word broken there.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ _BLOCKS = {
     "/TD",
     "/Note",
 }
+# The elements of a page's structure that hold the statement's text: its `Art` (the HTML
+# `article`), inside the `Part` of the page's `main`. The other elements of a page are its
+# footnote area.
+_TEXT_ROOTS = ("/Part", "/Art", None)
 # pypdf logs what it repairs in a damaged file; verify reports the file as one problem line
 # instead, so those records go nowhere (not to Python's last-resort handler on stderr).
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
@@ -208,7 +214,7 @@ class _Reader:
             for child in children:
                 obj = child.get_object()
                 page = obj.get("/Pg") if hasattr(obj, "get") else None
-                if hasattr(obj, "get") and obj.get("/S") not in ("/Art", None):
+                if hasattr(obj, "get") and obj.get("/S") not in _TEXT_ROOTS:
                     # The footnote area of a page: each of its children is one footnote.
                     notes = obj.get("/K", [])
                     for note in notes if isinstance(notes, list) else [notes]:

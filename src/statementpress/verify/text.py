@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from statementpress.dates import format_date
-from statementpress.labels import labels, translation_notice
+from statementpress.labels import labels, statement_labels, translation_notice
 from statementpress.model import (
     Emphasis,
     Inline,
@@ -157,27 +157,37 @@ class Expected:
     casefree: set[int] = field(default_factory=set)
     _counts: dict[str, int] = field(default_factory=dict)
 
-    def words(self, text: str, part: str, casefree: bool = False) -> None:
-        """Append the words of `text`, located as words of `part`."""
-        for token in tokens(text):
-            self._counts[part] = self._counts.get(part, 0) + 1
+    def words(
+        self, text: str, part: str, casefree: bool = False, tail: tuple[str, str] | None = None
+    ) -> None:
+        """Append the words of `text`, located as words of `part`; with `tail` (a text and
+        its part), that text follows with no boundary (a word may run on into it), and the
+        words that start in it are located as words of its part."""
+        follows, follows_part = tail or ("", part)
+        edge = len(normalise(text))
+        for found in _TOKEN_RE.finditer(normalise(text + follows)):
+            where = part if found.start() < edge else follows_part
+            self._counts[where] = self._counts.get(where, 0) + 1
             if casefree:
                 self.casefree.add(len(self.tokens))
-            self.tokens.append(token)
-            self.where.append(f"{part}, word {self._counts[part]}")
+            self.tokens.append(found.group())
+            self.where.append(f"{where}, word {self._counts[where]}")
 
     def mark(self, token: str, where: str) -> None:
         """Append a mark located at `where`."""
         self.tokens.append(token)
         self.where.append(where)
 
-    def inline(self, nodes: Iterable[Inline], part: str) -> None:
-        """Append inline content: its text run by run (a run may end inside a word), calls."""
+    def inline(
+        self, nodes: Iterable[Inline], part: str, tail: tuple[str, str] | None = None
+    ) -> None:
+        """Append inline content: its text run by run (a run may end inside a word), calls;
+        then `tail` (a text and its part) run on from the last run, as `words` takes it."""
         run: list[str] = []
 
-        def flush() -> None:
-            if run:
-                self.words("".join(run), part)
+        def flush(last: bool = False) -> None:
+            if run or (last and tail):
+                self.words("".join(run), part, tail=tail if last else None)
                 run.clear()
 
         def walk(items: Iterable[Inline]) -> None:
@@ -193,12 +203,16 @@ class Expected:
                     self.mark(call(node.number), f"{part}, call of note {node.number}")
 
         walk(nodes)
-        flush()
+        flush(last=True)
 
-    def paragraphs(self, items: Sequence[Paragraph], part: str) -> None:
-        """Append paragraphs of `part`."""
-        for paragraph in items:
-            self.inline(paragraph.content, part)
+    def paragraphs(
+        self, items: Sequence[Paragraph], part: str, tail: tuple[str, str] | None = None
+    ) -> None:
+        """Append paragraphs of `part`, the last followed by `tail` (see `inline`)."""
+        for index, paragraph in enumerate(items):
+            self.inline(paragraph.content, part, tail if index == len(items) - 1 else None)
+        if not items and tail:
+            self.words("", part, tail=tail)
 
 
 def expected_body(statement: Statement) -> Expected:
@@ -238,12 +252,19 @@ def expected_body(statement: Statement) -> Expected:
     return out
 
 
-def expected_notes(statement: Statement) -> Expected:
-    """What the notes of every edition say: each note's number, then its text."""
+def expected_notes(statement: Statement, editorial_mark: bool = False) -> Expected:
+    """What the notes of every edition say: each note's number, then its text; with
+    `editorial_mark`, then the mark that ends every footnote of the PDF and the DOCX
+    ("\u00a0— Прим.\u00a0ред.", `labels.statement_labels`), where no heading says the notes
+    are the editors'."""
     out = Expected()
+    mark = statement_labels(statement.meta)["editorial_mark"] if editorial_mark else ""
     for note in statement.notes:
         out.mark(note_start(note.number), f"note {note.number}, number")
-        out.paragraphs(note.paragraphs, f"note {note.number}")
+        # The mark runs on from the note's last word: in Chinese no space stands between
+        # them ("a——编者注" is one word).
+        tail = (mark, f"note {note.number}, editorial mark") if mark else None
+        out.paragraphs(note.paragraphs, f"note {note.number}", tail)
     return out
 
 

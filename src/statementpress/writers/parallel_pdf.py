@@ -4,6 +4,11 @@ tagged PDF/A-3b with every language's source attached, like the single PDF (`pdf
 The columns are the cells of one table, one row per aligned unit: WeasyPrint breaks a row
 that does not fit across pages with every column continuing at the top of the next page,
 so each unit starts on the same line in every column (docs/parallel.md).
+
+The columns are typeset like the single PDF (`pdf_rounds.render`): each justified
+paragraph's lines planned at its column's width with its language's face and hyphenation
+policy, justified lines ending exactly at the column's edge, hyphens kept off a column's
+last line on a page, and added hyphens soft in the text layer.
 """
 
 from __future__ import annotations
@@ -11,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, parallel, qr, urlguard
+from statementpress import fonts, hyphenation, parallel, urlguard
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers import parallel_html, pdf
+from statementpress.writers import parallel_html, pdf, pdf_lines, pdf_rounds
 
 
 def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
@@ -35,7 +40,10 @@ def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
         faces.extend(
             {"family": face.family, **f} for f in fonts.font_face_sources(face, Path.as_uri)
         )
-    return base + layout.render("parallel-print.css.j2", columns=cols, faces=faces)
+    policies = [hyphenation.policy(layout, c["lang"]) for c in cols]
+    return base + layout.render(
+        "parallel-print.css.j2", columns=cols, faces=faces, policies=policies
+    )
 
 
 def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
@@ -51,13 +59,7 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
 
     layout = layouts[0]
     # As in the single PDF: only the columns' font files and our own data: URLs are fetched.
-    files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
-    _face, first = pdf.face_sources(statements[0], layout)
-    ours = [pdf.rule_url(layout), *(f["url"] for f in first if f["url"].startswith("data:"))]
-    code = qr.requisite(statements[0], layout)
-    if code is not None:
-        ours.append(code.data_uri)
-    fetcher = urlguard.guarded_fetcher(files, ours)
+    fetcher = pdf.guarded_fetcher(layout, statements)
     font_config = FontConfiguration()
     try:
         css = weasyprint.CSS(
@@ -67,11 +69,15 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
             url_fetcher=fetcher,
         )
         markup = parallel_html.render(statements, layout, mode="pdf")
-        page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=fetcher)
-        document = page.render(stylesheets=[css], font_config=font_config)
+        # Each column's notes follow its text (not footnotes): no note is kept with its call.
+        document, analysis = pdf_rounds.render(
+            markup, statements[0], layout, [css], font_config, fetcher, footnotes=False
+        )
     except FatalURLFetchingError as exc:
         raise pdf.refused(layout, exc) from None
+    pdf_lines.mark_added_hyphens(analysis)
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
-    pdf.save(document, statements, layout, dest)
+    with pdf_lines.soft_hyphens():
+        pdf.save(document, statements, layout, dest)
     return dest

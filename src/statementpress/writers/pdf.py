@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from statementpress import fonts, hyphenation, qr, reproducible, urlguard
+from statementpress.dates import format_date
 from statementpress.errors import Diagnostic, LayoutError
-from statementpress.labels import statement_labels
+from statementpress.labels import statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.reproducible import build_time
@@ -45,9 +47,18 @@ def face_sources(statement: Statement, layout: Layout) -> tuple[fonts.FontFace, 
     bold (a data: URL) where the layout asks for one."""
     face = fonts.face_for(layout, statement.meta.lang)
     # The face has every character drawn (the check made sure): the text, the labels, the
-    # page and note numbers and the hyphen.
+    # date as printed, a translation's notice, the page and note numbers and the hyphen. A
+    # subset of the face (with a synthesised bold) must keep all of them: a character it
+    # lacks prints as .notdef, and its font's text layer then reads wrongly.
     lab = statement_labels(statement.meta)
-    drawn = fonts.layout_glyphs(layout, face) + lab["editorial_mark"]
+    drawn = " ".join(
+        [
+            fonts.layout_glyphs(layout, face),
+            *lab.values(),
+            format_date(statement.meta.date, statement.meta.lang),
+            translation_notice(statement.meta) or "",
+        ]
+    )
     return face, fonts.print_sources(face, fonts.statement_text(statement) + drawn)
 
 
@@ -181,6 +192,42 @@ def _finish(document: Any, pdf: Any, layout: Layout) -> None:
         ]
 
 
+# The class of the element that prints a sub-item's marker in the page markup.
+MARKER_CLASS = "subitem-marker"
+
+
+@contextmanager
+def marker_labels() -> Iterator[None]:
+    """Within the block, the tagged PDF gives each sub-item's marker (the markup's
+    `subitem-marker`, printed as text since WeasyPrint ignores `@counter-style`) the
+    structure role `Lbl`, the role WeasyPrint gives a CSS list marker: the marker is the
+    item's label, told apart from the text by structure (`statementpress verify` reads it
+    so). Touches WeasyPrint's tagging internals (checked with WeasyPrint 70); where they
+    differ, the marker stays a `Span`."""
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:
+        yield
+        return
+
+    def build(box: Any, *args: Any, **kwargs: Any) -> Any:
+        element = getattr(box, "element", None)
+        if (
+            element is not None
+            and getattr(box, "element_tag", None) == "span"
+            and MARKER_CLASS in (element.get("class") or "").split()
+        ):
+            box.element_tag = "li::marker"  # what WeasyPrint tags as `Lbl`
+        return original(box, *args, **kwargs)
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
 def save(document: Any, statements: Sequence[Statement], layout: Layout, dest: Path) -> None:
     """Write a rendered document as the layout's PDF variant (PDF/A-3b), tagged, with every
     statement's source attached: the single edition has one, a parallel edition one per
@@ -206,14 +253,28 @@ def save(document: Any, statements: Sequence[Statement], layout: Layout, dest: P
         + layout.name.encode()
         + html.GENERATOR.encode()
     ).hexdigest()[:32]
-    document.write_pdf(
-        dest,
-        pdf_variant=layout.get("pdf.variant"),
-        pdf_tags=bool(layout.get("pdf.tags")),
-        pdf_identifier=identifier.encode(),
-        attachments=sources,
-        finisher=lambda document, pdf: _finish(document, pdf, layout),
-    )
+    with marker_labels():
+        document.write_pdf(
+            dest,
+            pdf_variant=layout.get("pdf.variant"),
+            pdf_tags=bool(layout.get("pdf.tags")),
+            pdf_identifier=identifier.encode(),
+            attachments=sources,
+            finisher=lambda document, pdf: _finish(document, pdf, layout),
+        )
+
+
+def guarded_fetcher(layout: Layout, statements: Sequence[Statement]) -> Any:
+    """The only URLs WeasyPrint may fetch for a PDF of `statements` (the first one's page
+    furniture): the files of their faces and our own data: URLs (the separator, a synthesised
+    bold, the QR code); any other URL a layout's templates name stops the build (urlguard)."""
+    files = [p for st in statements for p in fonts.face_for(layout, st.meta.lang).files.values()]
+    _face, faces = face_sources(statements[0], layout)
+    ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
+    code = qr.requisite(statements[0], layout)
+    if code is not None:
+        ours.append(code.data_uri)
+    return urlguard.guarded_fetcher(files, ours)
 
 
 def write(statement: Statement, layout: Layout, dest: Path) -> Path:
@@ -223,14 +284,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     from weasyprint.urls import FatalURLFetchingError
 
     lab = statement_labels(statement.meta)
-    face, faces = face_sources(statement, layout)
-    # WeasyPrint fetches only the face's files and our own data: URLs (the separator, a
-    # synthesised bold); any other URL a layout's templates name stops the build (urlguard).
-    ours = [rule_url(layout), *(f["url"] for f in faces if f["url"].startswith("data:"))]
-    code = qr.requisite(statement, layout)
-    if code is not None:
-        ours.append(code.data_uri)
-    fetcher = urlguard.guarded_fetcher(face.files.values(), ours)
+    fetcher = guarded_fetcher(layout, [statement])
     try:
         # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
         # @font-face rules need the font configuration, and its strings must not be

@@ -12,9 +12,10 @@ page, and two corrections of WeasyPrint:
   its element (`chars`), so that a line's break has an index that holds from one layout to
   the next, a hyphen at a line's end is known as added by hyphenation or the text's own,
   and each character's style is known for measuring.
-* `violations`: the lines that end in a hyphen against the policy (more than
-  `max_consecutive` in a row, a page's last line, a fragment too short at a hyphen of the
-  text), for the next round to forbid.
+* `violations`: the lines that end in a hyphen against the policy of their language (more
+  than `max_consecutive` in a row, a page's or a column's last line, a fragment too short
+  at a hyphen of the text), for the next round to forbid. A page with columns (the table
+  cells of a parallel edition) is read column by column: each column is a flow of its own.
 * `soft_hyphens`: the hyphens hyphenation added are drawn inside a marked-content span
   whose `/ActualText` is a soft hyphen (U+00AD), so that text extraction that honours it
   (Acrobat, poppler) does not take them for hyphens of the text.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -143,13 +144,17 @@ class Char(NamedTuple):
 
 @dataclass(slots=True)
 class Line:
-    """One line box of a page, in a flow: the body text or the page's footnotes."""
+    """One line box of a page, in a flow: the body text or the page's footnotes, and in a
+    column: the table column of its cell (a parallel edition's language), else 0."""
 
     page: int
     flow: str
     element: Any
     texts: list[Any]
     text: str
+    column: int = 0
+    # The language of the line's block (CSS `lang`), whose hyphenation policy it follows.
+    lang: str | None = None
     # The width of the block the line is in, and where the line's own text starts in it.
     width: float = 0.0
     indent: float = 0.0
@@ -165,18 +170,23 @@ class Line:
     problems: list[str] = field(default_factory=list)
 
 
-def _line_boxes(box: Any, flow: str, block: Any = None) -> Iterator[tuple[Any, str, Any]]:
+def _line_boxes(
+    box: Any, flow: str, block: Any = None, column: int = 0
+) -> Iterator[tuple[Any, str, Any, int]]:
+    """The line boxes under `box`: each with its flow, its block and its table column."""
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, boxes.LineBox):
-        yield box, flow, block
+        yield box, flow, block, column
         return
     if isinstance(box, boxes.MarginBox):
         return
     if isinstance(box, boxes.FootnoteAreaBox):
         flow = "notes"
+    if isinstance(box, boxes.TableCellBox):
+        column = box.grid_x
     for child in getattr(box, "children", None) or ():
-        yield from _line_boxes(child, flow, box)
+        yield from _line_boxes(child, flow, box, column)
 
 
 def _texts(line_box: Any) -> list[Any]:
@@ -191,11 +201,12 @@ def _texts(line_box: Any) -> list[Any]:
 
 
 def lines(document: Any) -> list[Line]:
-    """Every line of every page that holds text, in order, its flow's last marked."""
+    """Every line of every page that holds text, in order, the last of each flow and column
+    on the page marked."""
     found: list[Line] = []
     for index, page in enumerate(document.pages):
         on_page: list[Line] = []
-        for line_box, flow, block in _line_boxes(page._page_box, "body"):
+        for line_box, flow, block, column in _line_boxes(page._page_box, "body"):
             texts = _texts(line_box)
             text = "".join(box.text for box in texts)
             if text.strip():
@@ -207,16 +218,25 @@ def lines(document: Any) -> list[Line]:
                         line_box.element,
                         texts,
                         text,
+                        column=column,
+                        lang=(block or line_box).style["lang"],
                         width=block.width if block is not None else line_box.width,
                         indent=texts[0].position_x - x,
                     )
                 )
-        for flow in ("body", "notes"):
-            in_flow = [line for line in on_page if line.flow == flow]
-            if in_flow:
-                in_flow[-1].last = True
+        for in_flow in flows(on_page):
+            in_flow[-1].last = True
         found.extend(on_page)
     return found
+
+
+def flows(all_lines: list[Line]) -> list[list[Line]]:
+    """`all_lines` cut into the sequences a reader follows: per flow (text, notes) and per
+    column, each in order."""
+    out: dict[tuple[str, int], list[Line]] = {}
+    for line in all_lines:
+        out.setdefault((line.flow, line.column), []).append(line)
+    return [out[key] for key in sorted(out)]
 
 
 def _slots(element: Any, own_lines: set[Any]) -> list[tuple[Any, str]]:
@@ -358,24 +378,27 @@ def analyse(document: Any) -> Analysis:
                 line.problems.append("unmatched")
         else:
             analysis.styles[element] = styles
-    for flow in ("body", "notes"):
-        _fragments([line for line in all_lines if line.flow == flow])
+    for in_flow in flows(all_lines):
+        _fragments(in_flow)
     return analysis
 
 
-def violations(analysis: Analysis, policy: Policy) -> list[Line]:
-    """The lines that end in a hyphen against `policy`, each with its `problems`.
+def violations(analysis: Analysis, policy_for: Callable[[str | None], Policy]) -> list[Line]:
+    """The lines that end in a hyphen against the policy of their language
+    (`policy_for(line.lang)`), each with its `problems`.
 
-    More than `max_consecutive` in a row, the last line of a page's text or notes (unless
-    `page_end`), a fragment shorter than the policy's at a hyphen of the text.
+    More than `max_consecutive` in a row, the last line of a page's text or notes or of a
+    column on the page (unless `page_end`), a fragment shorter than the policy's at a
+    hyphen of the text.
     """
     found: list[Line] = []
-    for flow in ("body", "notes"):
+    for in_flow in flows(analysis.lines):
         run = 0
-        for line in (line for line in analysis.lines if line.flow == flow):
+        for line in in_flow:
             run = run + 1 if line.hyphen else 0
             if not line.hyphen:
                 continue
+            policy = policy_for(line.lang)
             problems = []
             if run > policy.max_consecutive:
                 problems.append(f"hyphen {run} lines in a row")

@@ -1,4 +1,4 @@
-"""Paragraph line breaking for the PDF edition: where each justified line ends.
+"""Paragraph line breaking for the PDF edition: where each justified or ragged line ends.
 
 WeasyPrint fills a line as full as it can and only then looks at the next one, so a
 paragraph gets either many hyphens or wide word spaces. Here each justified paragraph is
@@ -6,15 +6,20 @@ broken as a whole instead, in the manner of Knuth and Plass: of every way to bre
 lines that fit, the one with the least demerits, where a line's demerits grow with the
 cube of its stretched word spaces and a hyphen costs `hyphen_penalty` more; no more than
 `max_consecutive` hyphenated lines follow each other, no hyphen is placed where the policy
-or a previous layout forbade it.
+or a previous layout forbade it. A start-aligned (ragged) paragraph that is hyphenated
+(`hyphens: auto`, the parallel edition's narrow columns) is planned the same way, its
+lines' demerits growing with the cube of the white they leave at their end: an even rag
+with few hyphens.
 
 The chosen breaks are written into the page markup with invisible characters that
 WeasyPrint and Pango honour and that never reach the PDF's text: a word joiner (U+2060)
 after every space or hyphen where the line must not break, a soft hyphen (U+00AD) where a
-word is to be hyphenated, and `hyphens: manual` on the paragraph. Widths come from Pango,
-word by word in the styles a first layout gave each character; a word's kerning against
-its spaces is left out, which makes a line at most slightly narrower than planned, never
-wider. A paragraph that WeasyPrint then breaks otherwise than planned is left to it.
+word is to be hyphenated, and `hyphens: manual` on the paragraph; a ragged line that is
+to end at a space ends in a line break (`<br/>`), as WeasyPrint would otherwise fill it
+with the next words. Widths come from Pango, word by word in the styles a first layout
+gave each character; a word's kerning against its spaces is left out, which makes a line
+at most slightly narrower than planned, never wider. A paragraph that WeasyPrint then
+breaks otherwise than planned is left to it.
 """
 
 from __future__ import annotations
@@ -30,11 +35,21 @@ from statementpress.writers.pdf_lines import SHY, WJ, Analysis, Char
 _SAFETY = 0.5
 # A line's stretch in the demerits: its added space per word space, in em, at badness 100.
 _STRETCH_EM = 0.25
+# A ragged line's white at its end, in em, at badness 100 (TeX's ragged right allows 2 em).
+_RAG_EM = 2.0
 _LINE_PENALTY = 10
 _INFINITE = float("inf")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Characters Pango may break after inside a word: joined to what follows unless chosen.
 _BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
+# Alignments of a ragged paragraph, planned when it is hyphenated.
+_RAGGED = frozenset(("start", "end", "left", "right"))
+# Stands for a line break in a text node while the marks are being written (`write`).
+_BR = "\0"
+# Two em dashes (the Chinese dash "——") never break apart (UAX #14: B2 × B2), and a CJK
+# face draws them as one glyph: a joiner between them would leave that glyph without its
+# text in the PDF's text layer (WeasyPrint maps it to the empty cluster before the joiner).
+_UNBROKEN_PAIRS = frozenset({("\u2014", "\u2014")})
 
 
 # Slots: a long statement has a Break per word, which a __dict__ each would double.
@@ -69,6 +84,10 @@ class Paragraph:
     shrink: float = 0.0
     # The chosen breaks (their `at`), from the last plan.
     chosen: list[int] = field(default_factory=list)
+    # The language whose hyphenation policy the plan follows (a parallel edition's column).
+    lang: str | None = None
+    # Start-aligned: the lines are not stretched, the white is left at their end.
+    ragged: bool = False
     # The kind of each break by its `at`, made on first use (`kind`).
     kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -152,12 +171,22 @@ def _options(word: str, styles: list[Any], start: int, policy: Policy) -> list[t
     return sorted(found)
 
 
+def plannable(style: Any) -> bool:
+    """Whether the lines of a block in `style` are planned: justified, or ragged and
+    hyphenated, and wrapped as usual."""
+    align = style["text_align_all"]
+    ragged = align in _RAGGED and style["hyphens"] == "auto"
+    return (align == "justify" or ragged) and style["white_space"] == "normal"
+
+
 def measure(
     analysis: Analysis, element: Any, policy: Policy, widths: Measure, shrink: float = 0.0
 ) -> Paragraph | None:
-    """The breaks of a justified element of a first layout, or None if it cannot be planned.
+    """The breaks of a justified or ragged element of a first layout (see `plannable`), or
+    None if it cannot be planned.
 
-    `shrink` (em) is how much narrower its word spaces and no-break spaces will be set.
+    `shrink` (em) is how much narrower its word spaces and no-break spaces will be set when
+    it is justified.
     """
     element_lines = analysis.of(element)
     styles = analysis.styles.get(element)
@@ -165,8 +194,11 @@ def measure(
     if not element_lines or styles is None or not chars or None in styles:
         return None
     style = element_lines[0].texts[0].style
-    if style["text_align_all"] != "justify" or style["white_space"] != "normal":
+    if not plannable(style):
         return None
+    ragged = style["text_align_all"] != "justify"
+    if ragged:
+        shrink = 0.0  # a ragged line's spaces keep the face's width
     # Words: runs of characters with no space between them.
     words: list[tuple[int, int]] = []
     for index, char in enumerate(chars):
@@ -207,7 +239,7 @@ def measure(
     # the whole word less the part before, kerning across the break aside.
     end = Break(len(chars), "end", width, width, stretch, stretch)
     first_line = element_lines[0]
-    return Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink)
+    return Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink, ragged=ragged)
 
 
 def plan(
@@ -234,6 +266,9 @@ def plan(
                 break  # starting earlier only makes the line longer
             if end.kind == "end":
                 cost = 0.0
+            elif paragraph.ragged:
+                white = (available + _SAFETY - natural) / paragraph.size
+                cost = (_LINE_PENALTY + 100 * (white / _RAG_EM) ** 3) ** 2
             else:
                 spaces = end.stretch - begin.resume_stretch
                 if spaces <= 0:
@@ -245,8 +280,8 @@ def plan(
                     scale = _STRETCH_EM if extra >= 0 else paragraph.shrink
                     badness = 100 * (abs(extra) / scale) ** 3
                     cost = (_LINE_PENALTY + badness) ** 2
-                if hyphenated:
-                    cost += hyphen_penalty**2
+            if hyphenated:
+                cost += hyphen_penalty**2
             for run in range(limit + 1):
                 key = (i, run)
                 if key not in best:
@@ -281,24 +316,56 @@ def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
     for index, char in enumerate(chars):
         if char.space_before and index not in chosen:
             insert(char, char.offset, WJ)  # after the space, before the word
+        if char.space_before and index in chosen and paragraph.ragged:
+            insert(char, char.offset, _BR)
         if index in chosen and kinds.get(index) == "hyphen":
             insert(char, char.offset, SHY)
         following = chars[index + 1] if index + 1 < len(chars) else None
         joined = following is not None and not following.space_before
-        if char.char in _BREAK_AFTER and joined and index + 1 not in chosen:
+        pair = (char.char, following.char) if following is not None else None
+        if (
+            char.char in _BREAK_AFTER
+            and joined
+            and index + 1 not in chosen
+            and pair not in _UNBROKEN_PAIRS
+        ):
             insert(char, char.offset + 1, WJ)  # no break after this hyphen or dash
     nodes = {(id(c.node), c.attr): (c.node, c.attr) for c in chars}
+    parents = {id(child): parent for parent in element.iter() for child in parent}
     for key, marks in inserts.items():
         node, attr = nodes[key]
         text = getattr(node, attr)
         for offset, mark in sorted(marks, reverse=True):
             text = text[:offset] + mark + text[offset:]
-        setattr(node, attr, text)
+        _set_text(node, attr, text, parents)
     own = "hyphens: manual"
     if paragraph.shrink:
         own += f"; word-spacing: -{paragraph.shrink:g}em"
     style = element.get("style")
     element.set("style", f"{style}; {own}" if style else own)
+
+
+def _set_text(node: Any, attr: str, text: str, parents: dict[int, Any]) -> None:
+    """Set the `attr` ("text" or "tail") of `node` to `text`, each `_BR` in it a `<br/>`."""
+    from xml.etree import ElementTree
+
+    first, *rest = text.split(_BR)
+    if not rest:
+        setattr(node, attr, text)
+        return
+    setattr(node, attr, first or None)
+    breaks = []
+    for part in rest:
+        br = ElementTree.Element("br")
+        br.tail = part or None
+        breaks.append(br)
+    if attr == "text":
+        parent, at = node, 0
+    else:
+        parent = parents[id(node)]
+        at = list(parent).index(node) + 1
+    for offset, br in enumerate(breaks):
+        parent.insert(at + offset, br)
 
 
 def followed(analysis: Analysis, element: Any, paragraph: Paragraph) -> bool:
@@ -338,6 +405,8 @@ def keep_whole(root: Any, chars: list[Char], places: set[int]) -> int:
     for found in by_node.values():
         done: list[tuple[int, int]] = []
         for char in sorted(found, key=lambda c: c.offset, reverse=True):
+            if any(s <= char.offset < e for s, e in done):
+                continue  # a word already kept whole: the node's text now ends before it
             text = getattr(char.node, char.attr)
             compound = char.offset > 0 and text[char.offset - 1] == "-"
             start, end = _word(text, char.offset, compound)

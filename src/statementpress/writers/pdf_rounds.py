@@ -3,7 +3,9 @@
 `render` lays the page out as often as it takes (at most `MAX_ROUNDS` times): a first
 layout to measure, then with each justified paragraph's line breaks planned
 (`pdf_plan`), then again wherever a note went to another page than its call or a line end
-broke the hyphenation policy. What a round learns is kept by element index in `_Rounds`,
+broke the hyphenation policy. A parallel edition's columns are planned the same way, each
+paragraph at its column's width with its language's policy, each column a flow of its own
+(`pdf_lines.flows`). What a round learns is kept by element index in `_Rounds`,
 and the page markup is parsed afresh for each layout, so the result depends on the input
 alone.
 """
@@ -104,8 +106,11 @@ class _Rounds:
     """
 
     def __init__(self, layout: Layout, lang: str) -> None:
-        self.policy = hyphenation.policy(layout, lang)
-        self.penalty: float = self.policy.penalty
+        self.layout = layout
+        self.lang = lang
+        self.policies: dict[str, hyphenation.Policy] = {}
+        # The hyphen penalty each language's paragraphs were planned with (`plan`).
+        self.penalty: dict[str, float] = {}
         self.shrink = layout.get("text").get("space_shrink_em", 0)
         self.moved: set[int] = set()
         self.forbidden: dict[int, set[int]] = {}
@@ -113,6 +118,14 @@ class _Rounds:
         self.unplanned: set[int] = set()
         self.own: set[int] = set()
         self.widths = pdf_plan.Measure()
+
+    def policy(self, lang: str | None) -> hyphenation.Policy:
+        """The hyphenation policy of `lang` (the statement's language when a block has none):
+        a parallel edition's columns each follow their own language's."""
+        key = lang or self.lang
+        if key not in self.policies:
+            self.policies[key] = hyphenation.policy(self.layout, key)
+        return self.policies[key]
 
     def apply(self, page: Any) -> list[Any]:
         """Put what is known into the freshly parsed `page`; its elements by index."""
@@ -138,32 +151,58 @@ class _Rounds:
         return elements
 
     def plan(self, analysis: pdf_lines.Analysis, keys: dict[int, int]) -> None:
-        """Plan the lines of every justified element of the first layout.
+        """Plan the lines of every element of the first layout that `pdf_plan.plannable`
+        accepts (justified, or ragged and hyphenated).
 
-        The hyphen penalty starts at the policy's and is doubled, then narrowed down,
-        until at most `max_share` of the lines end in a hyphen: the loosest spacing the
-        share needs, and no looser.
+        The paragraphs of each language are planned together, with that language's policy
+        (a parallel edition has one per column): the hyphen penalty starts at the policy's
+        and is doubled, then narrowed down, until at most `max_share` of the language's
+        lines end in a hyphen: the loosest spacing the share needs, and no looser.
         """
         self.own = {keys[id(line.element)] for line in analysis.lines}
+        languages: dict[str, dict[int, Any]] = {}
+        for line in analysis.lines:
+            languages.setdefault(line.lang or self.lang, {})[id(line.element)] = line.element
+        self.paragraphs = {}
+        for lang, elements in languages.items():
+            self.paragraphs.update(
+                self._plan_language(analysis, keys, lang, list(elements.values()))
+            )
+        # Every width is measured: the cache (a width per word and part of word) can go.
+        self.widths = pdf_plan.Measure()
+
+    def _plan_language(
+        self, analysis: pdf_lines.Analysis, keys: dict[int, int], lang: str, elements: list
+    ) -> dict[int, pdf_plan.Paragraph]:
+        """The planned paragraphs among the `elements` of one language (see `plan`)."""
+        policy = self.policy(lang)
         measured: dict[int, pdf_plan.Paragraph] = {}
-        for element in dict.fromkeys(line.element for line in analysis.lines):
-            paragraph = pdf_plan.measure(analysis, element, self.policy, self.widths, self.shrink)
+        for element in elements:
+            paragraph = pdf_plan.measure(analysis, element, policy, self.widths, self.shrink)
             if paragraph is not None:
                 measured[keys[id(element)]] = paragraph
             # Measured: its characters are not needed again, and a long statement has
             # millions (they go as the measures come, not after).
             analysis.chars.pop(element, None)
             analysis.styles.pop(element, None)
-        # The share is of the justified lines: the text and the notes.
+        # The share is of the justified lines (the text and the notes), and of the ragged
+        # ones that are hyphenated (a parallel edition's start-aligned columns).
+        own = {id(element) for element in elements}
         justified = [
-            line for line in analysis.lines if line.texts[0].style["text_align_all"] == "justify"
+            line
+            for line in analysis.lines
+            if id(line.element) in own
+            and (
+                line.texts[0].style["text_align_all"] == "justify"
+                or pdf_plan.plannable(line.texts[0].style)
+            )
         ]
 
         def attempt(penalty: float) -> tuple[float, dict[int, list[int]]]:
             plans: dict[int, list[int]] = {}
             lines = hyphens = 0
             for key, paragraph in measured.items():
-                chosen = pdf_plan.plan(paragraph, self.policy, penalty, set())
+                chosen = pdf_plan.plan(paragraph, policy, penalty, set())
                 if chosen is not None:
                     plans[key] = chosen
                     lines += len(chosen) + 1
@@ -174,10 +213,10 @@ class _Rounds:
                     hyphens += bool(line.hyphen)
             return hyphens / max(lines, 1), plans
 
-        low, high = 0.0, float(self.policy.penalty)
+        low, high = 0.0, float(policy.penalty)
         share, plans = attempt(high)
         for _ in range(MAX_DOUBLINGS):
-            if share <= self.policy.max_share:
+            if share <= policy.max_share:
                 break
             low, high = high, high * 2
             share, plans = attempt(high)
@@ -185,17 +224,15 @@ class _Rounds:
             for _ in range(NARROWING_STEPS):
                 middle = (low + high) / 2
                 middle_share, middle_plans = attempt(middle)
-                if middle_share <= self.policy.max_share:
+                if middle_share <= policy.max_share:
                     high, share, plans = middle, middle_share, middle_plans
                 else:
                     low = middle
-        self.penalty = high
-        # Every width is measured: the cache (a width per word and part of word) can go.
-        self.widths = pdf_plan.Measure()
-        self.paragraphs = {}
+        self.penalty[lang] = high
         for key, chosen in plans.items():
             measured[key].chosen = chosen
-            self.paragraphs[key] = measured[key]
+            measured[key].lang = lang
+        return {key: measured[key] for key in plans}
 
     def learn(self, analysis: pdf_lines.Analysis, keys: dict[int, int], elements: list) -> bool:
         """Note what went against the plan or the policy; whether anything is to change."""
@@ -214,7 +251,10 @@ class _Rounds:
             changed = True
             planned = (self.paragraphs or {}).get(key)
             if planned is not None and key not in self.unplanned:
-                chosen = pdf_plan.plan(planned, self.policy, self.penalty, self.forbidden[key])
+                lang = planned.lang or self.lang
+                chosen = pdf_plan.plan(
+                    planned, self.policy(lang), self.penalty[lang], self.forbidden[key]
+                )
                 if chosen is None:
                     self.unplanned.add(key)
                 else:
@@ -229,6 +269,7 @@ def render(
     stylesheets: list,
     font_config: Any,
     url_fetcher: Any,
+    footnotes: bool = True,
 ) -> tuple[Any, pdf_lines.Analysis]:
     """Lay out the page: lines planned per paragraph, every note on the page of its call.
 
@@ -242,6 +283,10 @@ def render(
     the layout's hyphenation policy (a page's last line) gets its paragraph planned again
     without that break. Each round only adds to what the next must keep, so the rounds end;
     the result depends only on the input, so builds stay reproducible.
+
+    `statement` names the edition in messages and gives the language of blocks without
+    one; a page whose notes are not footnotes (a parallel edition prints each column's notes
+    after its text) is laid out with `footnotes=False`: no note is looked for at its call.
     """
     import weasyprint
 
@@ -257,7 +302,7 @@ def render(
         keys = {id(element): index for index, element in enumerate(elements)}
         with pdf_lines.exact_justification(), footnotes_that_fit():
             document = page.render(stylesheets=stylesheets, font_config=font_config)
-        displaced = _displaced_note(document, statement)
+        displaced = _displaced_note(document, statement) if footnotes else None
         if displaced is not None:
             paragraph = _last_paragraph(document.pages[displaced[1]])
             if paragraph is None or keys[id(paragraph)] in rounds.moved:

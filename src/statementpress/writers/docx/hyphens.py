@@ -38,6 +38,9 @@ SUPERSCRIPT_SCALE = 0.58
 # Word and LibreOffice place glyphs in twentieths of a point: a hyphenated prefix must fit
 # with this to spare, or the word processor may find that it does not.
 SLACK_PT = 0.25
+# How much the hyphenation zone is widened at a time to keep to the policy's share of
+# hyphenated lines (`Hyphenator.paragraphs`).
+ZONE_STEP_MM = 1.0
 
 
 class Metrics:
@@ -134,7 +137,11 @@ def letters(units: list[Unit], start: int, step: int) -> int:
 class Hyphenator:
     """Plans the soft hyphens of the text paragraphs of one document."""
 
-    def __init__(self, layout: Layout, face: fonts.FontFace, lang: str) -> None:
+    def __init__(
+        self, layout: Layout, face: fonts.FontFace, lang: str, measure_mm: float | None = None
+    ) -> None:
+        """`measure_mm`: the width of the text paragraphs' lines where it is not the page's
+        text width (a column of the parallel edition); the notes run across the page."""
         import pyphen
 
         n = layout.number
@@ -153,6 +160,7 @@ class Hyphenator:
         )
         width = n("page.width_mm") - n("page.margin_left_mm") - n("page.margin_right_mm")
         self.width = width * PT_PER_MM
+        self.measure = (width if measure_mm is None else measure_mm) * PT_PER_MM
         self.indent = n("text.indent_cm") * 10 * PT_PER_MM
         self.text = Style("regular", n("text.size_pt"))
         self.notes = Style("regular", n("notes.size_pt"))
@@ -162,16 +170,37 @@ class Hyphenator:
     def paragraph(self, p: etree._Element, style: s.StyleName, label: str = "") -> None:
         """Hyphenate paragraph `p` of a text style; `label` is its list number ("1."), which
         Word draws at the first-line indent with a space after it."""
+        self.apply(p, *self._setting(style, label))
+
+    def paragraphs(self, items: list[tuple[etree._Element, s.StyleName, str]]) -> None:
+        """Hyphenate `items` (paragraph, style, label) as one text, keeping to the policy's
+        `max_share` of hyphenated lines as the PDF does: the zone is widened in steps of
+        `ZONE_STEP_MM` until it holds (a narrow column hyphenates more lines than a page's
+        width does with the same zone)."""
+        while True:
+            lines = hyphens = 0
+            for p, style, label in items:
+                base, geometry = self._setting(style, label)
+                planned = self._lines(self.units(p, base), geometry)[0]
+                lines += len(planned)
+                hyphens += sum(line.hyphen == "soft" for line in planned)
+            if hyphens <= self.policy.max_share * lines or self.zone >= self.measure:
+                break
+            self.zone += ZONE_STEP_MM * PT_PER_MM
+        for p, style, label in items:
+            self.paragraph(p, style, label)
+
+    def _setting(self, style: s.StyleName, label: str) -> tuple[Style, Geometry]:
+        """The character style and the line widths of a paragraph of `style`."""
         if style == s.FOOTNOTE_TEXT:
-            self.apply(p, self.notes, Geometry(self.width, self.width))
-        elif style == s.SUBITEM:  # a hanging number, the text at the indent
-            narrow = self.width - self.indent
-            self.apply(p, self.text, Geometry(narrow, narrow))
-        else:
-            first = self.width - self.indent
-            if label:
-                first -= sum(self._metrics(self.text).widths(label + " ", self.text.size))
-            self.apply(p, self.text, Geometry(first, self.width))
+            return self.notes, Geometry(self.width, self.width)
+        if style == s.SUBITEM:  # a hanging number, the text at the indent
+            narrow = self.measure - self.indent
+            return self.text, Geometry(narrow, narrow)
+        first = self.measure - self.indent
+        if label:
+            first -= sum(self._metrics(self.text).widths(label + " ", self.text.size))
+        return self.text, Geometry(first, self.measure)
 
     def _metrics(self, style: Style) -> Metrics:
         return metrics(self.files.get(style.file) or self.files["regular"])
@@ -208,6 +237,8 @@ class Hyphenator:
                 elif child.tag == qn("w:br"):
                     out.append(Unit("\n", 0.0))
                 elif child.tag in (qn("w:footnoteReference"), qn("w:footnoteRef")):
+                    if child.get(qn("w:customMarkFollows")) in ("1", "true", "on"):
+                        continue  # the mark is the text that follows
                     # A call shows its note's number, a note's mark that of its w:footnote.
                     owner = child if child.tag == qn("w:footnoteReference") else p.getparent()
                     number = owner.get(qn("w:id"), "") if owner is not None else ""
@@ -325,16 +356,19 @@ class Hyphenator:
                 return point
         return None
 
-    def apply(self, p: etree._Element, base: Style, geometry: Geometry) -> None:
-        """Plan paragraph `p` and put the soft and non-breaking hyphens into it."""
-        units = self.units(p, base)
+    def _lines(self, units: list[Unit], geometry: Geometry) -> tuple[list[Line], set[int]]:
+        """The planned lines of a paragraph, and the compound hyphens glued on the way."""
         glued: set[int] = set()
         while True:
             try:
-                lines = self.plan(units, geometry, glued)
-                break
+                return self.plan(units, geometry, glued), glued
             except Glue as glue:
                 glued.add(glue.index)
+
+    def apply(self, p: etree._Element, base: Style, geometry: Geometry) -> None:
+        """Plan paragraph `p` and put the soft and non-breaking hyphens into it."""
+        units = self.units(p, base)
+        lines, glued = self._lines(units, geometry)
         cuts: dict[etree._Element, list[tuple[int, str]]] = {}
         for line in lines:
             unit = units[line.end] if line.hyphen == "soft" else None

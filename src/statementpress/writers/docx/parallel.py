@@ -8,10 +8,15 @@ paragraph, each article paragraph and sub-item, each closing paragraph and each 
 (title, then line and name), a row each. Rows may break across pages (no `w:cantSplit`).
 
 Every run of a column carries the column's language (`w:lang`), and its face where it is
-not the first column's. Each column numbers its articles and its notes by itself: articles
-through a Word list of their own, notes as real footnotes whose reference shows the note's
-number in its language (`w:customMarkFollows`), since Word numbers footnotes once through
-the document. Word prints footnotes across the page foot, in the order of their calls.
+not the first column's. Its text is aligned by `[parallel] align` and hyphenated as the
+single edition is, with soft hyphens where its language's policy breaks a word at the
+column's width (`hyphens.Hyphenator`, all of a column's paragraphs and notes together, so
+that at most the policy's share of lines ends in a hyphen). Each column numbers its articles
+and its notes by itself: articles through a Word list of their own, notes as real footnotes
+whose reference shows the note's number in its language (`w:customMarkFollows`), since Word
+numbers footnotes once through the document; each note opens with that mark, as Word writes
+a custom mark, and ends with the editorial mark. Word prints footnotes across the page foot,
+in the order of their calls.
 """
 
 from __future__ import annotations
@@ -38,11 +43,12 @@ from docx.table import Table
 from statementpress import fonts, parallel, qr, reproducible, zipout
 from statementpress.dates import format_date
 from statementpress.errors import Diagnostic
-from statementpress.labels import autonym, labels, translation_notice
+from statementpress.labels import autonym, labels, statement_labels, translation_notice
 from statementpress.layout import Layout
 from statementpress.model import Inline, NoteRef, Paragraph, Statement, SubItem, Text
 from statementpress.writers.docx import body, package, requisite
 from statementpress.writers.docx import styles as s
+from statementpress.writers.docx.hyphens import Hyphenator
 from statementpress.writers.docx.oxml import (
     CT_AbstractNum,
     CT_Footnotes,
@@ -74,9 +80,19 @@ def scaled(layout: Layout) -> Layout:
     size = layout.number("parallel.size_pt")
     scale = size / layout.number("text.size_pt")
     values["text"]["size_pt"] = size
+    # The columns' text is aligned as in the parallel PDF (start-aligned by default: a narrow
+    # justified column opens wide word spaces).
+    values["text"]["align"] = layout.get("parallel.align")
     values["title"]["size_pt"] = layout.number("title.size_pt") * scale
     values["notice"]["size_pt"] = layout.number("notice.size_pt") * scale
-    for key in ("title_size_pt", "name_size_pt", "line_space_pt", "space_before_pt", "row_gap_pt"):
+    for key in (
+        "title_size_pt",
+        "name_size_pt",
+        "line_space_pt",
+        "space_before_pt",
+        "row_gap_pt",
+        "name_space_pt",
+    ):
         values["signatures"][key] = layout.number(f"signatures.{key}") * scale
     return Layout(layout.name, layout.dirs, values)
 
@@ -106,6 +122,27 @@ class _Builder:
         # The numbered lists of sub-items, by (article block, column).
         self.list_ids: dict[tuple[str, int], int] = {}
         self.current_column = 0
+        # Each column's soft hyphens, by its language's policy at its width (hyphens.py), as
+        # in the single edition; None for a column whose face is not hyphenated (Chinese).
+        self.hyphens = [
+            Hyphenator(layout, face, st.meta.lang, self._column_text_mm())
+            if layout.get("text.hyphenate") and face.hyphenate
+            else None
+            for st, face in zip(statements, faces, strict=True)
+        ]
+        # Each column's text paragraphs and notes (paragraph, style, list label), hyphenated
+        # together once the document is written (`Hyphenator.paragraphs`).
+        self.hyphenated: list[list[tuple[Any, s.StyleName, str]]] = [[] for _ in statements]
+
+    def _column_text_mm(self) -> float:
+        """The width of a column's text: its share of the text width less the cell margins
+        (half the gap on each side)."""
+        n = self.layout.number
+        width = n("parallel.page_width_mm")
+        if len(self.statements) >= n("parallel.landscape_from"):
+            width = n("parallel.page_height_mm")
+        text = width - n("page.margin_left_mm") - n("page.margin_right_mm")
+        return text / len(self.statements) - n("parallel.column_gap_mm")
 
     def build(self) -> bytes:
         doc, layout, first = self.doc, self.layout, self.statements[0]
@@ -121,11 +158,14 @@ class _Builder:
             for _ in self.statements[1:]
         ]
         self.article_lists = [self._article_list(k) for k in range(len(self.statements))]
-        # Narrow columns: no planned soft hyphens; Word hyphenates by the layout's limits.
-        hyphenate = bool(layout.get("text.hyphenate") and face.hyphenate)
-        package.settings_part(doc, layout, lang, fresh=True, hyphenate=hyphenate, soft=False)
+        # The columns carry the layout's soft hyphens; automatic hyphenation stays off.
+        hyphenate = any(self.hyphens)
+        package.settings_part(doc, layout, lang, fresh=True, hyphenate=hyphenate, soft=hyphenate)
         self._table()
         self._footnotes()
+        for hyphens, paragraphs in zip(self.hyphens, self.hyphenated, strict=True):
+            if hyphens is not None:
+                hyphens.paragraphs(paragraphs)
         package.header_part(doc, layout)
         # The code of the first column's version: the authoritative text, where there is one.
         requisite.add(doc, qr.requisite(first, layout))
@@ -228,8 +268,11 @@ class _Builder:
                 cell._tc.remove(first)  # python-docx's empty first paragraph
                 # The space above the unit: on its first paragraph, the one direct setting.
                 ppr = cell.paragraphs[0]._p.get_or_add_pPr()
-                before = space if row.kind != "signature" else 0
-                if row.id == "signatory-1":
+                before = space
+                if row.kind == "signature":  # under its title: the line, or the name alone
+                    line = self.statements[k].meta.signature == "line"
+                    before = 0 if line else n("signatures.name_space_pt")
+                elif row.id == "signatory-1":
                     before = n("signatures.space_before_pt")
                 elif row.kind == "signatory":
                     before = n("signatures.row_gap_pt")
@@ -238,10 +281,15 @@ class _Builder:
                 for run in cell._tc.iter(qn("w:r")):
                     self._language(run, k)
 
-    def _paragraph(self, cell: Any, style: s.StyleName, content: tuple[Inline, ...] = ()) -> CT_P:
+    def _paragraph(
+        self, cell: Any, style: s.StyleName, content: tuple[Inline, ...] = (), label: str = ""
+    ) -> CT_P:
+        """A paragraph of `style` in `cell`; `label` is the number Word gives it ("1.")."""
         p = cell.add_paragraph(style=s.by_id(self.doc, style))._p
         column = self.current_column
         body.add_inlines(p, content, set(), call=lambda p, ref: self._call(p, ref, column))
+        if style in body.TEXT_STYLES and content:
+            self.hyphenated[column].append((p, style, label))
         return p
 
     def _cell(self, row: parallel.Row, k: int, cell: Any) -> None:
@@ -270,7 +318,10 @@ class _Builder:
             self._paragraph(cell, style, checked(Paragraph, item).content)
         elif row.kind == "article":
             style = s.ARTICLE if row.number is not None else s.ARTICLE_CONT
-            p = self._paragraph(cell, style, checked(Paragraph, item).content)
+            label = ""
+            if row.number is not None:
+                label = self.layout.get("docx.article_number").replace("%1", str(row.number))
+            p = self._paragraph(cell, style, checked(Paragraph, item).content, label)
             if row.number is not None:
                 number(p.get_or_add_pPr(), self.article_lists[k])
         elif row.kind == "subitem":
@@ -280,7 +331,8 @@ class _Builder:
         elif row.kind == "signatory":
             self._paragraph(cell, s.SIG_TITLE, (Text(item.title),))
         elif row.kind == "signature":
-            self._paragraph(cell, s.SIG_LINE)
+            if st.meta.signature == "line":  # a line to sign on, as in the single edition
+                self._paragraph(cell, s.SIG_LINE)
             self._paragraph(cell, s.SIG_NAME, (Text(item.name),))
 
     def _subitem(self, cell: Any, row: parallel.Row, item: SubItem, k: int) -> None:
@@ -325,10 +377,12 @@ class _Builder:
         p.append(run)
 
     def _footnotes(self) -> None:
-        """footnotes.xml: each call's note, opening with its number in its column."""
+        """footnotes.xml: each call's note, opening with its number in its column and ending
+        with its language's editorial mark, as in the single edition."""
         root = CT_Footnotes.new()
         for note_id, column, number_ in self.footnotes:
-            model = self.statements[column].note(number_)
+            st = self.statements[column]
+            model = st.note(number_)
             note = root.add_note(note_id)
             for k, para in enumerate(model.paragraphs):
                 p = checked(CT_P, el("p"))
@@ -343,6 +397,9 @@ class _Builder:
                     p.add_r().text = " "
                 content = tuple(n for n in para.content if not isinstance(n, NoteRef))
                 body.add_inlines(p, content, set())
+                if k == len(model.paragraphs) - 1:
+                    p.add_r().text = statement_labels(st.meta)["editorial_mark"]
+                self.hyphenated[column].append((p, s.FOOTNOTE_TEXT, ""))
             for run in note.iter(qn("w:r")):
                 self._language(run, column)
         package._unrelate(self.doc, RT.FOOTNOTES)
