@@ -3,9 +3,11 @@
 wants to send a signal.
 
 Formats (each a text file `<id>.<lang>.<format>` holding the title): `text` is written at
-once; `stall` writes its file, then creates the file named by `FAULT_MARK` and sleeps. With
-`FAULT_POINT=post-write`, the build gets a post-write step that does the same after every
-edition is staged. The test waits for the mark, then sends its signal.
+once; `stall` writes its file, then creates the file named by `FAULT_MARK` (holding its
+pid) and sleeps; `stallpdf` does the same as `<id>.<lang>.pdf`, a PDF for the builder, so
+that with `--jobs 2` it runs in a worker process (the PDF engine's tasks go to the
+workers). With `FAULT_POINT=post-write`, the build gets a post-write step that stalls the
+same way after every edition is staged. The test waits for the mark, then sends its signal.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _stall() -> None:
 def write(statement, layout, dest: Path) -> Path:
     """The test formats' writer: the title as text, then a stall for `stall`."""
     dest.write_text(statement.meta.full_title + "\n", encoding="utf-8")
-    if dest.suffix == ".stall":
+    if dest.suffix in (".stall", ".pdf"):
         _stall()
     return dest
 
@@ -41,6 +43,7 @@ def main(argv: list[str]) -> None:
 
     for name in ("text", "stall"):
         WRITERS[name] = Writer(name, name, "text/plain", name.title(), "fault_build")
+    WRITERS["stallpdf"] = Writer("stallpdf", "pdf", "application/pdf", "PDF", "fault_build")
     if os.environ.get("FAULT_POINT") == "post-write":
         builder.build = functools.partial(builder.build, post_write=[lambda tx: _stall()])
     from statementpress.cli import main as cli

@@ -54,11 +54,12 @@ def sha256(path: Path) -> str:
 
 
 def published(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder (build records included) by relative path."""
+    """Every file of a folder (build records included) by relative path; not the build's
+    cache (`.cache/`: the incremental build's hashes, of this folder's files)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(folder).parts[0] != ".cache"
     }
 
 
@@ -121,7 +122,7 @@ def test_shards_build_disjoint_sets_whose_merge_is_the_full_build(archive, tmp_p
     for k in (1, 2):
         out = tmp_path / f"shard-{k}"
         build(archive, ["html"], out=out, shard=Shard(k, 2))
-        shards.append({p.name for p in out.iterdir() if p.is_dir()})
+        shards.append({p.name for p in out.iterdir() if p.is_dir() and p.name != ".cache"})
     assert shards[0].isdisjoint(shards[1])
     assert shards[0] | shards[1] == set(IDS)
     assert all(shards), "with these ids both shards hold statements"
@@ -133,7 +134,7 @@ def test_shards_build_disjoint_sets_whose_merge_is_the_full_build(archive, tmp_p
     merged.mkdir()
     for k in (1, 2):
         for folder in (tmp_path / f"shard-{k}").iterdir():
-            if folder.is_dir():
+            if folder.is_dir() and folder.name != ".cache":
                 shutil.copytree(folder, merged / folder.name)
     index(merged)
     assert published(merged) == published(full)
@@ -221,7 +222,7 @@ def test_sha256sums_lists_published_files_and_checks(built):
     names = [line.split("  ", 1)[1] for line in lines]
     assert names == sorted(names)
     editions = [p.relative_to(built).as_posix() for p in built.glob("*/*") if p.is_file()]
-    visible = sorted(e for e in editions if not Path(e).name.startswith("."))
+    visible = sorted(e for e in editions if not any(p.startswith(".") for p in Path(e).parts))
     assert names == sorted(visible + ["index.html", "manifest.json"])
     for line in lines:
         digest, name = line.split("  ", 1)

@@ -34,9 +34,13 @@ def out(tmp_path, write_source):
     return folder
 
 
+# What a killed build leaves in the folder: its lock file and staging folder.
+LEFT = (".staging-", ".lock")
+
+
 def leftovers(folder: Path) -> list[str]:
     """Entries of the transaction's own left in the folder (staging folders, the lock)."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".staging-", ".lock")))
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(LEFT))
 
 
 # -- the Transaction itself ----------------------------------------------------------------
@@ -238,7 +242,7 @@ def test_a_failing_post_write_step_changes_nothing(out, write_source):
         raise RuntimeError("index failed")
 
     with pytest.raises(RuntimeError, match="index failed"):
-        build([write_source()], ["html"], out=out, post_write=[index])
+        build([write_source()], ["html"], out=out, post_write=[index], force=True)
     assert snapshot(out) == before
 
 
@@ -249,7 +253,7 @@ def test_a_post_write_step_adds_files_to_the_commit(out, write_source):
         seen.extend(str(p) for p in tx.staged())
         tx.path_for("extra.txt").write_text("extra")
 
-    written = build([write_source()], ["html"], out=out, post_write=[extra])
+    written = build([write_source()], ["html"], out=out, post_write=[extra], force=True)
     assert seen == [HTML]
     # The build returns its editions; the step's file is committed with them.
     assert written == [out / HTML]
@@ -273,12 +277,15 @@ def test_a_build_into_a_locked_folder_is_refused(out, write_source):
 # -- builds stopped from outside, in a real process ------------------------------------------
 
 
-def start(out: Path, source: Path, mark: Path, *formats: str, point: str = "edition"):
-    """A `statementpress build` of `source` into `out`, stalling at `point` (see
+def start(
+    out: Path, source: Path, mark: Path, *formats: str, point: str = "edition", jobs: int = 1
+):
+    """A `statementpress build --jobs JOBS` of `source` into `out`, stalling at `point` (see
     tests/fault_build.py); returns the process once it has reached the stall."""
     env = dict(os.environ, FAULT_MARK=str(mark), FAULT_POINT=point)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), env.get("PYTHONPATH", "")])
     args = [sys.executable, str(ROOT / "tests" / "fault_build.py"), "build", str(source)]
+    args += ["--jobs", str(jobs)]
     for name in formats:
         args += ["--format", name]
     proc = subprocess.Popen(
@@ -319,6 +326,24 @@ def test_a_signal_anywhere_leaves_the_folder_as_it_was(out, write_source, tmp_pa
     assert snapshot(out) == before
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_workers_of_a_parallel_build(out, write_source, tmp_path, signum):
+    before = snapshot(out)
+    mark = tmp_path / "mark"
+    proc = start(out, write_source(), mark, "text", "stallpdf", "html", jobs=2)
+    worker = int(mark.read_text(encoding="utf-8"))
+    assert worker != proc.pid  # the PDF stalls in a worker process, not in the build's own
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=120)
+    name = signal.Signals(signum).name
+    assert proc.returncode == 128 + signum
+    assert stderr.decode() == f"build stopped by {name}; nothing was changed in {out}/\n"
+    assert stdout == b""
+    assert snapshot(out) == before
+    with pytest.raises(ProcessLookupError):  # the worker was stopped with the build
+        os.kill(worker, 0)
+
+
 @pytest.mark.parametrize("point", list(POINTS))
 def test_a_killed_build_is_cleaned_up_by_the_next_one(out, write_source, tmp_path, point):
     formats, where = POINTS[point]
@@ -329,7 +354,7 @@ def test_a_killed_build_is_cleaned_up_by_the_next_one(out, write_source, tmp_pat
     assert proc.returncode == -signal.SIGKILL
     # Killed outright: its staging folder stays, but no edition in the folder changed.
     assert [n for n in leftovers(out) if n.startswith(".staging-")]
-    assert {k: v for k, v in snapshot(out).items() if not k.startswith(".")} == before
+    assert {k: v for k, v in snapshot(out).items() if not k.startswith(LEFT)} == before
     build([write_source()], ["html"], out=out)
     assert leftovers(out) == []
     assert snapshot(out) == before  # the same source built again: the same page

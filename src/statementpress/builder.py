@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from statementpress import layout as layouts
 from statementpress import parallel
@@ -17,15 +17,12 @@ from statementpress.writers import (
     GROUP_WRITERS,
     PARALLEL,
     WRITERS,
-    Edition,
-    GroupWriter,
     PageWriter,
-    Writer,
-    edition_name,
 )
 
 if TYPE_CHECKING:
     from statementpress.delivery.shard import Shard
+    from statementpress.jobs import Pool
 
 log = logging.getLogger("statementpress")
 
@@ -235,95 +232,61 @@ def build(
     shard: Shard | None = None,
     on_plan: Callable[[int], None] | None = None,
     on_staged: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    pool: Pool | None = None,
+    only_pages: bool = False,
 ) -> list[Path]:
-    """Build the editions of every source; returns the paths written.
+    """Build the editions of every source that are out of date; returns the paths written.
 
-    Every check (`prepare_all`) runs before anything is written, so bad input writes
-    nothing. Then the build is one transaction (`Transaction`): every edition is written
-    into a staging folder in `out`, each `post_write` step runs, the folder's manifest,
-    SHA256SUMS and download page are made for what `out` will hold (`delivery.stage_index`),
-    and only then are the files moved into place; any failure or signal before that leaves
-    `out` as it was. `layout` overrides the layout named in each source; `layout_dirs` are
-    searched for layouts first. With `shard`, every source is still read and checked, but
-    only the statements of that shard are written.
+    An edition is rebuilt only when something it is made of changed since it was built
+    into `out` (its source, layout files, fonts, statementpress, the options, the
+    `SOURCE_DATE_EPOCH`), or its file there changed; `force` rebuilds every one (see
+    `incremental`). When nothing is out of date, nothing is written and [] is returned.
+
+    Every check of the editions to write (those of `prepare_all`) runs before anything is
+    written, so bad input writes nothing. Then the build is one transaction (`Transaction`):
+    every edition is written into a staging folder in `out`, each `post_write` step runs,
+    the folder's manifest, SHA256SUMS and download page are made for what `out` will hold
+    (`delivery.stage_index`), and only then are the files moved into place; any failure or
+    signal before that leaves `out` as it was. `layout` overrides the layout named in each
+    source; `layout_dirs` are searched for layouts first. With `shard`, every source is
+    still read and checked, but only the statements of that shard are written.
+    `jobs` processes write at once: this one and `jobs - 1` workers (`statementpress.jobs`;
+    `pool`, kept by the caller, provides them warm), with the same bytes as one job.
     `on_plan` is called once with the number of editions about to be written, `on_staged`
     with each edition's staged file as it is written, `on_written` per file once all are
     in place. Returns the editions written (not the index files nor those of `post_write`).
     Pages (`PageWriter`, the HTML edition) are written after every other format,
-    each with the list of its statement's editions written before it.
+    each with the list of its statement's editions (written now or up to date).
+    With `only_pages`, only the out-of-date pages are written, listing the other editions
+    as they are in `out` (`serve` shows an edited statement at once, then builds the rest).
     """
-    from statementpress import delivery
+    from statementpress import build_run, limits
 
     names = resolve_formats(formats)
-    pairs = prepare_all(sources, layout, layout_dirs, names, out, max_source_size)
-    if shard is not None:
-        pairs = [(st, lay) for st, lay in pairs if shard.contains(st.meta.id)]
-    together = [name for name in names if name in GROUP_WRITERS]
-    groups = parallel.groups(pairs) if together else []
-    if on_plan:
-        singles = [name for name in names if name in WRITERS]
-        on_plan(len(singles) * len(pairs) + len(together) * len(groups))
+    paths = find_sources(sources)
+    request = build_run.Request(
+        paths=paths,
+        limit=limits.max_source_size(max_source_size),
+        singles=[
+            WRITERS[n] for n in names if n in WRITERS and not isinstance(WRITERS[n], PageWriter)
+        ],
+        pages=[WRITERS[n] for n in names if isinstance(WRITERS.get(n), PageWriter)],
+        together=[GROUP_WRITERS[n] for n in names if n in GROUP_WRITERS],
+        layout=layout,
+        layout_dirs=layout_dirs,
+        force=force,
+        shard=shard,
+        jobs=jobs,
+        pool=pool,
+        post_write=post_write,
+        on_plan=on_plan,
+        on_staged=on_staged,
+        only_pages=only_pages,
+    )
     with Transaction(out) as tx:
-
-        def write(writer: Writer, st: Statement, chosen: layouts.Layout, **extra: Any) -> Path:
-            rel = f"{st.meta.id}/{edition_name(st, writer)}"
-            log.debug("writing %s", tx.final(rel))
-            try:
-                dest = tx.path_for(rel)
-                writer.write(st, chosen, dest, **extra)
-            except OSError as exc:
-                raise BuildError(
-                    f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
-                    f"nothing was changed in {out}/"
-                ) from None
-            if on_staged:
-                on_staged(dest)
-            return dest
-
-        def write_group(writer: GroupWriter, group: parallel.Group) -> Path:
-            name = parallel.edition_name(group.statements, writer.extension)
-            rel = f"{group.id}/{name}"
-            log.debug("writing %s", tx.final(rel))
-            try:
-                dest = tx.path_for(rel)
-                writer.write(group.statements, group.layouts, dest)
-            except OSError as exc:
-                raise BuildError(
-                    f"cannot write {tx.final(rel)}: {exc.strerror or exc}; "
-                    f"nothing was changed in {out}/"
-                ) from None
-            if on_staged:
-                on_staged(dest)
-            return dest
-
-        # Three steps, whatever the order of the registry: first every edition that links
-        # no other, format by format; then the group writers' editions (the parallel
-        # editions) of each group; then the pages, each given the editions of its statement
-        # (translations and parallel editions included) that the first two steps wrote.
-        pages = [name for name in names if isinstance(WRITERS.get(name), PageWriter)]
-        editions: dict[str, list[Edition]] = {}
-        for fmt in names:
-            if fmt in pages or fmt in GROUP_WRITERS:
-                continue
-            for st, chosen in pairs:
-                dest = write(WRITERS[fmt], st, chosen)
-                editions.setdefault(st.meta.id, []).append(
-                    Edition(dest, WRITERS[fmt], st.meta.lang)
-                )
-        for fmt in together:
-            for group in groups:
-                dest = write_group(GROUP_WRITERS[fmt], group)
-                editions.setdefault(group.id, []).append(
-                    Edition(dest, GROUP_WRITERS[fmt], group.langs[0], group.langs)
-                )
-        for fmt in pages:
-            for st, chosen in pairs:
-                write(WRITERS[fmt], st, chosen, editions=tuple(editions.get(st.meta.id, ())))
-        written = [tx.final(rel) for rel in tx.staged()]
-        for step in post_write:
-            step(tx)
-        delivery.stage_index(tx, pairs)
-        tx.commit()
+        written = build_run.run(tx, request)
     if on_written:
         for path in written:
             on_written(path)

@@ -10,11 +10,13 @@ located `Diagnostic`; a writer never refuses at write time what a check let thro
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from statementpress import fonts, limits
 from statementpress import layout as layouts
@@ -138,6 +140,12 @@ def layout_drawn(layout: layouts.Layout, face: fonts.FontFace) -> list[Drawn]:
 def language_drawn(statement: Statement, layout: layouts.Layout) -> list[Drawn]:
     """What the editions draw in the statement's language besides its text: the labels
     (headings such as 'Notes') and the date as printed."""
+    return list(
+        _GLYPHS.get((statement,), ("language",), lambda: _language_drawn(statement, layout))
+    )
+
+
+def _language_drawn(statement: Statement, layout: layouts.Layout) -> list[Drawn]:
     from statementpress.dates import format_date
     from statementpress.labels import statement_labels
 
@@ -159,13 +167,50 @@ def language_drawn(statement: Statement, layout: layouts.Layout) -> list[Drawn]:
     ]
 
 
+class _Memo:
+    """Results of checks that several writers ask for, kept for the objects they are about
+    (a statement, a layout) while those live in the memo: each check then runs once per
+    statement, layout and face, not once per format. A memo keeps the last few objects only
+    (they are held, so that their ids are not reused while they are keys)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[tuple[Any, ...], tuple[tuple[object, ...], Any]] = {}
+
+    def get(self, held: tuple[object, ...], key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        full = (*(id(o) for o in held), *key)
+        if full not in self._entries:
+            if len(self._entries) >= self.size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[full] = (held, make())
+        return self._entries[full][1]
+
+
+_GLYPHS = _Memo(64)
+_TEMPLATES = _Memo(256)
+
+
 def drawn_glyphs(
     statement: Statement, layout: layouts.Layout, drawn: Iterable[Drawn]
 ) -> list[Diagnostic]:
     """A problem for each character of `drawn` that the layout's face lacks, at the place
-    that adds it; characters of the statement's own text are left to `glyphs`."""
+    that adds it; characters of the statement's own text are left to `glyphs`.
+
+    The same statement, layout and `drawn` (the labels and date every format prints) give
+    the same answer: it is worked out once (`_Memo`)."""
+    items = tuple(drawn)
+    return list(
+        _GLYPHS.get(
+            (statement, layout), ("drawn", items), lambda: _drawn_glyphs(statement, layout, items)
+        )
+    )
+
+
+def _drawn_glyphs(
+    statement: Statement, layout: layouts.Layout, drawn: tuple[Drawn, ...]
+) -> list[Diagnostic]:
     face = fonts.face_for(layout, statement.meta.lang)
-    text = fonts.statement_text(statement)
+    text = _GLYPHS.get((statement,), ("text",), lambda: fonts.statement_text(statement))
     found = []
     for item in drawn:
         for ch in fonts.missing_glyphs(face, item.text):
@@ -186,7 +231,8 @@ def glyphs(statement: Statement, layout: layouts.Layout) -> list[Diagnostic]:
     statement's text, located in the source, and those the layout adds (list markers, the
     hyphen), located at their key in `layout.toml`."""
     face = fonts.face_for(layout, statement.meta.lang)
-    missing = fonts.missing_glyphs(face, fonts.statement_text(statement))
+    text = _GLYPHS.get((statement,), ("text",), lambda: fonts.statement_text(statement))
+    missing = fonts.missing_glyphs(face, text)
     found: list[Diagnostic] = []
     rest: list[tuple[str, Pos]] = []
     lang = statement.meta.lang
@@ -313,12 +359,11 @@ def destinations(statement: Statement, writers: Iterable[Writer], out: Path) -> 
 
 def templates(layout: layouts.Layout, names: Iterable[str]) -> list[Diagnostic]:
     """Syntax errors in the named templates of the layout and in every template they extend,
-    import or include, each at its file and line."""
-    import jinja2
-    from jinja2 import meta
+    import or include, each at its file and line.
 
-    env = layout.env
-    assert env.loader is not None
+    A template's syntax is the layout's alone: each is parsed once per Layout object (a
+    build loads each layout once; `serve` loads it again when one of its files changed),
+    not once per statement and format."""
     seen: set[str] = set()
     todo = list(names)
     found = []
@@ -327,32 +372,32 @@ def templates(layout: layouts.Layout, names: Iterable[str]) -> list[Diagnostic]:
         if name in seen:
             continue
         seen.add(name)
-        try:
-            source, filename, _ = env.loader.get_source(env, name)
-        except jinja2.TemplateNotFound:
-            found.append(
-                Diagnostic(
-                    str(layout.dirs[0] / layouts.LAYOUT_FILE),
-                    0,
-                    0,
-                    f"layout {layout.name!r} has no template {name!r}",
-                )
-            )
-            continue
-        try:
-            parsed = env.parse(source, name, filename)
-        except jinja2.TemplateSyntaxError as exc:
-            found.append(
-                Diagnostic(
-                    filename or name,
-                    exc.lineno or 1,
-                    1,
-                    f"template syntax error: {exc.message} (a template of layout {layout.name!r})",
-                )
-            )
-            continue
-        todo.extend(ref for ref in meta.find_referenced_templates(parsed) if ref)
+        problems, refs = _TEMPLATES.get(
+            (layout,), (name,), functools.partial(_template, layout, name)
+        )
+        found.extend(problems)
+        todo.extend(refs)
     return found
+
+
+def _template(layout: layouts.Layout, name: str) -> tuple[list[Diagnostic], list[str]]:
+    """The syntax error of one template of the layout (if any), and the templates it names."""
+    import jinja2
+    from jinja2 import meta
+
+    env = layout.env
+    assert env.loader is not None
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        where = str(layout.dirs[0] / layouts.LAYOUT_FILE)
+        return [Diagnostic(where, 0, 0, f"layout {layout.name!r} has no template {name!r}")], []
+    try:
+        parsed = env.parse(source, name, filename)
+    except jinja2.TemplateSyntaxError as exc:
+        message = f"template syntax error: {exc.message} (a template of layout {layout.name!r})"
+        return [Diagnostic(filename or name, exc.lineno or 1, 1, message)], []
+    return [], [ref for ref in meta.find_referenced_templates(parsed) if ref]
 
 
 def rendered(render: object) -> list[Diagnostic]:

@@ -13,6 +13,7 @@ from statementpress.cli_options import (
     FORMAT_NAMES,
     check_layout,
     common_options,
+    jobs_option,
     layout_dir_option,
     max_size_option,
     parse_shard_option,
@@ -86,6 +87,12 @@ def cli() -> None:
     help="Write only shard K of N: the statements with sha256(id) mod N = K-1 "
     "(every language of a statement in one shard).",
 )
+@jobs_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rebuild every edition, even those that are up to date.",
+)
 @common_options
 def build(
     sources: tuple[str, ...],
@@ -98,6 +105,8 @@ def build(
     trust: tuple[Path, ...],
     max_source_size: int | None,
     shard,
+    jobs: int | None,
+    force: bool,
 ) -> None:
     """Build editions of SOURCES (default: source/*.md).
 
@@ -109,9 +118,14 @@ def build(
     download page OUT/index.html describe every edition in OUT. Sources sharing an id also
     get parallel editions, OUT/<id>/<id>.<lang1>-<lang2>.<ext> (docs/parallel.md).
 
+    Builds are incremental: an edition is rewritten only when its source, layout, fonts,
+    statementpress or the options changed, or its file in OUT did (content hashes in
+    OUT/.cache; --force rebuilds all). --jobs N writes with N processes at once.
+
     \b
     Examples:
       statementpress build
+      statementpress build --jobs 1 --force
       statementpress build --format pdf --format epub
       statementpress build source/ca-china-fm-2020-07-16.md --layout booklet --out dist
       statementpress build --layout-dir ~/layouts --layout ministry
@@ -119,6 +133,7 @@ def build(
       statementpress build --shard 2/4 --out shard-2
     """
     from statementpress.builder import build as run
+    from statementpress.jobs import default_jobs, stop_forkserver
     from statementpress.progress import BuildProgress
     from statementpress.transaction import Interrupted
 
@@ -137,6 +152,8 @@ def build(
             shard=shard,
             on_plan=progress.plan,
             on_staged=progress.step,
+            jobs=jobs or default_jobs(),
+            force=force,
         )
     except Interrupted as stop:
         progress.close()
@@ -145,6 +162,8 @@ def build(
     except BaseException:
         progress.close()  # end the bar's line before the error is printed
         raise
+    finally:
+        stop_forkserver()  # so that its workers count as this command's (time, memory)
     progress.close(out)
     if then_verify and shard is not None and not written:
         # More shards than statements: this one has none, and nothing to verify.
@@ -210,6 +229,7 @@ def index_command(build_dir: Path) -> None:
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
 )
 @layout_dir_option
+@jobs_option
 @common_options
 def serve(
     sources: tuple[str, ...],
@@ -219,6 +239,7 @@ def serve(
     host: str,
     port: int,
     layout_dirs: tuple[Path, ...],
+    jobs: int | None,
 ) -> None:
     """Build SOURCES, serve OUT at http://HOST:PORT/ and rebuild on every change.
 
@@ -231,7 +252,8 @@ def serve(
       statementpress serve
       statementpress serve source/ca-china-fm-2020-07-16.md --format html --port 8080
     """
-    from statementpress.delivery.serve import Preview
+    from statementpress.delivery.serve import Preview, Rebuild
+    from statementpress.jobs import default_jobs
     from statementpress.layout import search_path
 
     require_layout(layout, layout_dirs)
@@ -241,20 +263,20 @@ def serve(
     watched = [Path(s).parent for s in sources] if sources else [Path("source")]
     watched += search_path(layout_dirs)
 
-    def build_once() -> None:
-        from statementpress.builder import build as run
-
-        run(sources, formats, layout=layout, out=out, layout_dirs=layout_dirs)
+    rebuild = Rebuild(sources, formats, out, layout, layout_dirs, jobs or default_jobs())
 
     def report(line: str) -> None:
         if not quiet:
             click.echo(line, err=True)
 
     try:
-        preview = Preview(build_once, out, sorted(set(watched)), host, port, report)
+        preview = Preview(rebuild, out, sorted(set(watched)), host, port, report)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    preview.run()
+    try:
+        preview.run()
+    finally:
+        rebuild.close()
 
 
 @cli.command()

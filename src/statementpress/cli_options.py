@@ -78,6 +78,18 @@ def require_layout(name: str | None, dirs: tuple[Path, ...]) -> None:
         )
 
 
+def jobs_option(func):
+    """--jobs N on the commands that build."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Processes that write editions at once: this one and N-1 workers "
+        "(default: the number of cores).",
+    )(func)
+
+
 def layout_dir_option(func):
     """--layout-dir DIR (repeatable) on the commands that load layouts."""
     return click.option(

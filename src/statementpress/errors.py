@@ -42,6 +42,10 @@ class SourceError(StatementpressError):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[list[Diagnostic]]]:
+        # Raised in a build worker, it crosses to the main process as its diagnostics.
+        return (type(self), (self.diagnostics,))
+
 
 class LayoutError(StatementpressError):
     """A layout is missing or its `layout.toml` is invalid."""

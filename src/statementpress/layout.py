@@ -127,6 +127,11 @@ class Layout:
     def __repr__(self) -> str:
         return f"Layout({self.name!r}, dirs={[str(d) for d in self.dirs]})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A layout crosses to a build worker (statementpress.jobs) as its name, folders and
+        # values; the worker keeps one Layout, with its compiled templates, per such triple.
+        return (_restored, (self.name, self.dirs, self.values))
+
     @property
     def where(self) -> str:
         """The layout's name and file, as error messages name it."""
@@ -252,6 +257,24 @@ class Layout:
             if any(path.startswith(folder + os.sep) for folder in folders):
                 found = (path, frame.lineno)
         return found
+
+
+# The layouts a build worker has received, with their compiled templates (`Layout.__reduce__`).
+_RESTORED: dict[str, Layout] = {}
+
+
+def _restored(name: str, dirs: tuple[Path, ...], values: dict[str, Any]) -> Layout:
+    """The Layout of a worker for these name, folders and values: the same object for the
+    same ones, so that its templates are compiled once per worker."""
+    import hashlib
+
+    key = hashlib.sha256(repr((name, dirs, values)).encode()).hexdigest()
+    found = _RESTORED.get(key)
+    if found is None:
+        if len(_RESTORED) > 32:
+            _RESTORED.clear()
+        found = _RESTORED[key] = Layout(name, dirs, values)
+    return found
 
 
 # What a template may read of the objects it is given that could reach further: a path's

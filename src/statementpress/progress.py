@@ -57,6 +57,12 @@ class BuildProgress:
             self._bar = None
         if self.mode == "quiet" or out is None:
             return
+        if not self.written:
+            click.echo(
+                f"nothing to rebuild: the editions in {out} are up to date (--force rebuilds them)",
+                file=self.stream,
+            )
+            return
         ids = {p.parent.name for p in self.written}
         n = len(self.written)
         click.echo(

@@ -188,6 +188,63 @@ class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6
 
 
+class Rebuild:
+    """What `serve` runs on every change: an incremental build of `sources` into `out`.
+
+    Its workers (`jobs - 1` of them) stay up from one rebuild to the next, so the PDF of an
+    edited statement is rendered by a process that has imported the PDF engine already.
+    After the first build, each rebuild writes the out-of-date pages first, listing their
+    statements' editions as they are, so that the served page shows an edit at once; then
+    every out-of-date edition, and the pages again with the new editions' sizes.
+    """
+
+    def __init__(
+        self,
+        sources: Sequence[str | Path],
+        formats: Sequence[str],
+        out: Path,
+        layout: str | None = None,
+        layout_dirs: Sequence[str | Path] = (),
+        jobs: int = 1,
+    ) -> None:
+        from statementpress.jobs import Pool
+
+        self.sources = list(sources)
+        self.formats = list(formats)
+        self.out = out
+        self.layout = layout
+        self.layout_dirs = list(layout_dirs)
+        self.jobs = jobs
+        self.pool = Pool(jobs - 1) if jobs > 1 else None
+        self.built = False
+
+    def __call__(self) -> None:
+        """Rebuild what is out of date (raises what a build raises)."""
+        if self.built:
+            self._build(only_pages=True)
+        self._build()
+        self.built = True
+
+    def _build(self, only_pages: bool = False) -> None:
+        from statementpress.builder import build
+
+        build(
+            self.sources,
+            self.formats,
+            layout=self.layout,
+            out=self.out,
+            layout_dirs=self.layout_dirs,
+            jobs=self.jobs,
+            pool=self.pool,
+            only_pages=only_pages,
+        )
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.pool is not None:
+            self.pool.kill()
+
+
 class Preview:
     """A build folder served over HTTP and rebuilt when its sources or layouts change.
 

@@ -303,6 +303,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     except FatalURLFetchingError as exc:
         raise refused(layout, exc) from None
     pdf_lines.mark_added_hyphens(analysis)
+    del analysis, markup  # not needed to write the file: freed before it is
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree

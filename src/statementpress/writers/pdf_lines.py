@@ -142,7 +142,7 @@ class Char(NamedTuple):
     space_before: bool  # a (collapsible) space separates it from the previous character
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line box of a page, in a flow: the body text or the page's footnotes, and in a
     column: the table column of its cell (a parallel edition's language), else 0."""
@@ -267,14 +267,21 @@ def chars(element: Any, own_lines: set[Any]) -> list[Char]:
     """
     out: list[Char] = []
     space = False
+    one = _ONE_CHAR
     for node, attr in _slots(element, own_lines):
         for offset, char in enumerate(getattr(node, attr)):
             if char in _SPACE:
                 space = True
             elif char not in INVISIBLE:
+                char = one.setdefault(char, char)
                 out.append(Char(char, node, attr, offset, space and bool(out)))
                 space = False
     return out
+
+
+# One string object per character: Python makes a new one for each character of a text
+# beyond Latin-1 (Cyrillic, Chinese), and a long statement has millions of `Char`s.
+_ONE_CHAR: dict[str, str] = {}
 
 
 def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:
@@ -341,10 +348,15 @@ class Analysis:
     chars: dict[Any, list[Char]]
     # The style of each character of an element, where its lines matched the markup.
     styles: dict[Any, list[Any]]
+    # The lines by element, made on first use (`of`): a long statement has many of both.
+    by_element: dict[Any, list[Line]] = field(default_factory=dict)
 
     def of(self, element: Any) -> list[Line]:
         """The lines of `element`, in order."""
-        return [line for line in self.lines if line.element is element]
+        if not self.by_element:
+            for line in self.lines:
+                self.by_element.setdefault(line.element, []).append(line)
+        return list(self.by_element.get(element, ()))
 
 
 def analyse(document: Any) -> Analysis:

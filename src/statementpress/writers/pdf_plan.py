@@ -52,7 +52,8 @@ _BR = "\0"
 _UNBROKEN_PAIRS = frozenset({("\u2014", "\u2014")})
 
 
-@dataclass
+# Slots: a long statement has a Break per word, which a __dict__ each would double.
+@dataclass(slots=True)
 class Break:
     """A place a line may end: before character `at`, at a space or inside a word.
 
@@ -69,7 +70,7 @@ class Break:
     resume_stretch: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """What the planner needs of one justified element: its breaks and line widths."""
 
@@ -87,10 +88,15 @@ class Paragraph:
     lang: str | None = None
     # Start-aligned: the lines are not stretched, the white is left at their end.
     ragged: bool = False
+    # The kind of each break by its `at`, made on first use (`kind`).
+    kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, at: int) -> str:
         """The kind of the break before character `at`."""
-        return next((b.kind for b in self.breaks if b.at == at), "end")
+        if not self.kinds:
+            for b in reversed(self.breaks):  # the first break at a place is the one
+                self.kinds[b.at] = b.kind
+        return self.kinds.get(at, "end")
 
 
 class Measure:
@@ -399,6 +405,8 @@ def keep_whole(root: Any, chars: list[Char], places: set[int]) -> int:
     for found in by_node.values():
         done: list[tuple[int, int]] = []
         for char in sorted(found, key=lambda c: c.offset, reverse=True):
+            if any(s <= char.offset < e for s, e in done):
+                continue  # a word already kept whole: the node's text now ends before it
             text = getattr(char.node, char.attr)
             compound = char.offset > 0 and text[char.offset - 1] == "-"
             start, end = _word(text, char.offset, compound)

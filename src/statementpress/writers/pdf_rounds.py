@@ -168,6 +168,8 @@ class _Rounds:
             self.paragraphs.update(
                 self._plan_language(analysis, keys, lang, list(elements.values()))
             )
+        # Every width is measured: the cache (a width per word and part of word) can go.
+        self.widths = pdf_plan.Measure()
 
     def _plan_language(
         self, analysis: pdf_lines.Analysis, keys: dict[int, int], lang: str, elements: list
@@ -179,6 +181,10 @@ class _Rounds:
             paragraph = pdf_plan.measure(analysis, element, policy, self.widths, self.shrink)
             if paragraph is not None:
                 measured[keys[id(element)]] = paragraph
+            # Measured: its characters are not needed again, and a long statement has
+            # millions (they go as the measures come, not after).
+            analysis.chars.pop(element, None)
+            analysis.styles.pop(element, None)
         # The share is of the justified lines (the text and the notes), and of the ragged
         # ones that are hyphenated (a parallel edition's start-aligned columns).
         own = {id(element) for element in elements}
@@ -286,7 +292,11 @@ def render(
 
     rounds = _Rounds(layout, statement.meta.lang)
     displaced = None
+    document = analysis = None
     for _ in range(MAX_ROUNDS):
+        # What a layout taught is in `rounds`: the layout itself (the largest thing a long
+        # statement has in memory) goes before the next one is made, not after.
+        page = elements = keys = document = analysis = None
         page = weasyprint.HTML(string=markup, base_url=urlguard.BASE_URL, url_fetcher=url_fetcher)
         elements = rounds.apply(page)
         keys = {id(element): index for index, element in enumerate(elements)}

@@ -1,0 +1,314 @@
+"""Parallel builds: a pool of worker processes, and a scheduler that shares the tasks of a
+build (checks, editions) between them and the main process.
+
+`--jobs N` means N processes work at once: the main process and N-1 workers. The workers
+are forked from a `forkserver` process (a fresh interpreter, never a copy of the build
+with its lock and signal handlers) that has imported WeasyPrint once, so each worker starts
+ready to render a PDF. Tasks that need the PDF engine (`Task.heavy`) go to the workers
+first; the main process takes the others, and a PDF too when more remain than the workers
+can take. With one statement this overlaps the PDF, in a worker, with the DOCX, EPUB and
+HTML written by the main process.
+
+A task's result is the same wherever it runs, so a build's editions are byte for byte the
+same with any number of jobs. Workers write into the build's staging folder; only the main
+process commits. A failing task fails the build (its error as it would be raised in the
+main process); a worker that dies (killed, out of memory) fails it with a message naming
+what it was writing; SIGINT, SIGTERM and SIGHUP are the main process's to handle: workers
+ignore the first and last, and are terminated when the build stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import logging
+import os
+import signal
+import types
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from statementpress.errors import BuildError
+
+log = logging.getLogger("statementpress")
+
+# The document model holds MappingProxyType (read-only) mappings, which pickle cannot
+# send as they are: a statement crosses to a worker with them as plain dicts, made
+# read-only again on arrival.
+
+
+def _mapping_proxy(data: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(data)
+
+
+copyreg.pickle(types.MappingProxyType, lambda m: (_mapping_proxy, (dict(m),)))
+
+
+def default_jobs() -> int:
+    """The default of `--jobs`: the number of cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)  # pragma: no cover - not Linux
+
+
+@dataclass
+class Task:
+    """One step of a build: `fn(arg)`, run in a worker or in the main process.
+
+    `fn` is a module-level function and `arg` picklable, so that a worker can run it.
+    `label` names what it makes, for the message when a worker dies on it. `heavy` tasks
+    need the PDF engine. `then(result)` runs in the main process once the task is done and
+    returns the tasks that it made ready (the pages, once their editions are written).
+    """
+
+    fn: Callable[[Any], Any]
+    arg: Any
+    label: str
+    heavy: bool = False
+    then: Callable[[Any], Iterable[Task]] | None = None
+
+
+# -- the workers' side ---------------------------------------------------------------------
+
+
+class _Captured(logging.Handler):
+    """Keeps the log records of the task a worker runs, to be replayed by the main process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Format now: the arguments of a record may not cross to the main process.
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+_CAPTURED = _Captured()
+
+
+def _start_worker(level: int) -> None:
+    """A worker's initializer: signals are the main process's, log records go back to it,
+    and the PDF engine is imported once (the forkserver usually did already)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    logger = logging.getLogger("statementpress")
+    logger.setLevel(level)
+    logger.propagate = False
+    logger.handlers = [_CAPTURED]
+    # Should it fail, the PDF writer's own import reports why, where it is used.
+    with contextlib.suppress(Exception):
+        import weasyprint  # noqa: F401
+
+
+def _ready(_: object = None) -> int:
+    """The task that tells a worker is up: its pid."""
+    return os.getpid()
+
+
+@dataclass
+class _Outcome:
+    """What a worker sends back: the task's result and the log records it made."""
+
+    result: Any
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+
+def _run_in_worker(fn: Callable[[Any], Any], arg: Any) -> _Outcome:
+    _CAPTURED.records = []
+    try:
+        result = fn(arg)
+    except BaseException as exc:
+        # The records made before the failure go back with it.
+        exc.__dict__["_statementpress_records"] = list(_CAPTURED.records)
+        raise
+    return _Outcome(result, list(_CAPTURED.records))
+
+
+def _replay(records: Iterable[logging.LogRecord]) -> None:
+    for record in records:
+        if log.isEnabledFor(record.levelno):
+            log.handle(record)
+
+
+# -- the pool ------------------------------------------------------------------------------
+
+
+class Pool:
+    """`workers` worker processes, started on first use and kept until `close` (so that
+    `serve` renders every rebuild with warm workers)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._executor: Any = None
+        self._warm: list[Future[int]] = []
+
+    def start(self) -> None:
+        """Start the workers now, in the background (they import the PDF engine)."""
+        if self._executor is not None:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("forkserver")
+        # Imported once by the fork server, so every worker forked from it has them (the
+        # main script too: else each worker would run it again).
+        context.set_forkserver_preload(["__main__", "statementpress.jobs", "weasyprint"])
+        self._executor = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(log.getEffectiveLevel(),),
+        )
+        self._warm = [self._executor.submit(_ready) for _ in range(self.workers)]
+
+    @property
+    def ready(self) -> int:
+        """How many workers are up (0 until the first has imported the PDF engine)."""
+        return sum(1 for f in self._warm if f.done())
+
+    def starting(self) -> set[Future[Any]]:
+        """The signals of the workers not up yet (each done when one is)."""
+        return {f for f in self._warm if not f.done()}
+
+    def submit(self, task: Task) -> Future[_Outcome]:
+        """Run `task` in a worker."""
+        self.start()
+        return self._executor.submit(_run_in_worker, task.fn, task.arg)
+
+    def usable(self) -> bool:
+        """Whether the workers can take tasks (a pool whose worker died is not)."""
+        return self._executor is None or not getattr(self._executor, "_broken", False)
+
+    def kill(self) -> None:
+        """Stop every worker at once (SIGTERM: they run no clean-up of their own) and wait
+        for them; the pool starts new ones when next used."""
+        executor, self._executor, self._warm = self._executor, None, []
+        if executor is None:
+            return
+        # ProcessPoolExecutor has no public way to stop its workers before Python 3.14.
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        executor, self._executor, self._warm = self._executor, None, []
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            self.close()
+        else:
+            self.kill()
+
+
+def stop_forkserver() -> None:
+    """Stop this process's fork server, if it started one, and wait for it to exit.
+
+    The workers are the fork server's children: once it has been waited for, their CPU
+    time and peak memory count among this process's children's, which is what `time` and
+    the benchmarks read. A later pool starts a new fork server.
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()
+
+
+# -- the scheduler -------------------------------------------------------------------------
+
+
+def run(tasks: Iterable[Task], pool: Pool | None = None, where: str = "") -> None:
+    """Run `tasks` and those their `then` adds, in the main process and, with `pool`, in its
+    workers too; return when all are done. The first failure stops the rest and is raised;
+    `where` (the output folder) goes into the message of a worker that died."""
+    queue: deque[Task] = deque(sorted(tasks, key=lambda t: not t.heavy))
+    if pool is None:
+        while queue:
+            task = queue.popleft()
+            _follow(task, task.fn(task.arg), queue)
+        return
+    running: dict[Future[_Outcome], Task] = {}
+    pool.start()
+    try:
+        while queue or running:
+            idle = pool.ready - len(running)
+            while queue and idle > 0:
+                task = queue.popleft()
+                try:
+                    running[pool.submit(task)] = task
+                except BrokenProcessPool:  # a worker died between two tasks
+                    raise BuildError(
+                        "a build worker stopped unexpectedly (killed, or out of memory) before "
+                        f"writing {task.label}; nothing was changed in {where}/"
+                    ) from None
+                idle -= 1
+            finished = [f for f in running if f.done()]
+            for future in finished:
+                task = running.pop(future)
+                _follow(task, _outcome(future, task, running, where), queue)
+            if finished:
+                continue
+            mine = _for_main(queue, pool, len(running))
+            if mine is not None:
+                queue.remove(mine)
+                _follow(mine, mine.fn(mine.arg), queue)
+                continue
+            # Nothing to do here: wait for a worker to finish, or to come up.
+            waiting: set[Future[Any]] = set(running) | pool.starting()
+            wait(waiting, timeout=None if waiting else 0.05, return_when=FIRST_COMPLETED)
+    except BaseException:
+        if running or not pool.usable():
+            pool.kill()
+        raise
+
+
+def _for_main(queue: deque[Task], pool: Pool, running: int) -> Task | None:
+    """The task the main process should run now, if any: the first that needs no PDF
+    engine; a PDF only when more are waiting than the workers can take."""
+    for task in queue:
+        if not task.heavy:
+            return task
+    heavy = len(queue)
+    if heavy and pool.ready == pool.workers and heavy > pool.workers - running:
+        return queue[0]
+    return None
+
+
+def _outcome(future: Future[_Outcome], task: Task, running: dict, where: str) -> Any:
+    try:
+        outcome = future.result()
+    except BrokenProcessPool:
+        labels = [task.label, *(t.label for t in running.values())]
+        raise BuildError(
+            "a build worker stopped unexpectedly (killed, or out of memory) while writing "
+            f"{' or '.join(dict.fromkeys(labels))}; nothing was changed in {where}/"
+        ) from None
+    except BaseException as exc:
+        _replay(exc.__dict__.pop("_statementpress_records", ()))
+        raise
+    _replay(outcome.records)
+    return outcome.result
+
+
+def _follow(task: Task, result: Any, queue: deque[Task]) -> None:
+    if task.then is not None:
+        for new in task.then(result):
+            if new.heavy:
+                queue.appendleft(new)
+            else:
+                queue.append(new)
