@@ -25,12 +25,14 @@ PT_SERIF = fontpkgs.find("fontpkg_pt_serif").file("files/PT_Serif-Web-Regular.tt
 
 @pytest.fixture
 def no_network(monkeypatch):
-    """Any attempt to connect a socket (other than the test's own loopback server's
-    listening side) is recorded and refused."""
+    """Any attempt to connect a network socket (other than the test's own loopback server's
+    listening side) is recorded and refused; local (AF_UNIX) sockets are not the network."""
     attempts: list[object] = []
     real_connect = socket.socket.connect
 
     def connect(self, address):
+        if self.family == socket.AF_UNIX:  # local IPC, not the network
+            return real_connect(self, address)
         attempts.append(address)
         raise AssertionError(f"a connection was attempted to {address!r}")
 
@@ -77,7 +79,8 @@ def project(tmp_path, monkeypatch):
         (folder / "layout.toml").write_text('inherit = "official"\n' + toml, encoding="utf-8")
         for name, text in (files or {}).items():
             (folder / name).write_text(text, encoding="utf-8")
-        args = ["build", "source.md", "--layout", "x", "--out", "out"]
+        # One process: the socket guard below watches this process, where the PDF is made.
+        args = ["build", "source.md", "--layout", "x", "--out", "out", "--jobs", "1"]
         for fmt in formats or ("pdf",):
             args += ["--format", fmt]
         return CliRunner().invoke(cli, args, catch_exceptions=False)
