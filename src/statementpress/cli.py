@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 
 from statementpress.cli_options import (
-    FORMAT_NAMES,
-    check_layout,
     common_options,
+    edition_options,
     jobs_option,
     layout_dir_option,
     max_size_option,
@@ -46,30 +45,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path())
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMAT_NAMES),
-    help="Edition to build; repeat for several. 'parallel' is the parallel editions of "
+@edition_options(
+    format_help="Edition to build; repeat for several. 'parallel' is the parallel editions of "
     "statements with several language versions (parallel-pdf, parallel-docx, parallel-html). "
     "Default: all.",
-)
-@click.option(
-    "-l",
-    "--layout",
-    callback=check_layout,
-    help="Layout to use instead of the one each source names.",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder.",
+    layout_help="Layout to use instead of the one each source names.",
+    out_help="Output folder.",
+    files_only=False,
 )
 @layout_dir_option
 @click.option(
@@ -201,28 +183,11 @@ def index_command(build_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMAT_NAMES),
-    help="Edition to build; repeat for several. Default: all.",
-)
-@click.option(
-    "-l",
-    "--layout",
-    callback=check_layout,
-    help="Layout to use instead of the one each source names.",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder, served.",
+@edition_options(
+    format_help="Edition to build; repeat for several. Default: all.",
+    layout_help="Layout to use instead of the one each source names.",
+    out_help="Output folder, served.",
+    files_only=True,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -280,28 +245,11 @@ def serve(
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, type=click.Path())
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMAT_NAMES),
-    help="Check for this edition only; repeat for several. Default: all.",
-)
-@click.option(
-    "-l",
-    "--layout",
-    callback=check_layout,
-    help="Check against this layout instead of the one each source names.",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder a build would write (its edition paths are checked too).",
+@edition_options(
+    format_help="Check for this edition only; repeat for several. Default: all.",
+    layout_help="Check against this layout instead of the one each source names.",
+    out_help="Output folder a build would write (its edition paths are checked too).",
+    files_only=False,
 )
 @layout_dir_option
 @max_size_option

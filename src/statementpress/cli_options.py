@@ -188,3 +188,36 @@ def parse_shard_option(ctx: click.Context, param: click.Parameter, value: str | 
         return parse_shard(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def edition_options(format_help: str, layout_help: str, out_help: str, files_only: bool = False):
+    """SOURCES, -f/--format, -l/--layout and -o/--out, as `build`, `serve` and `check` take
+    them (each command says in its own words what they mean for it)."""
+
+    def decorate(func):
+        for option in reversed(
+            (
+                click.argument("sources", nargs=-1, type=click.Path(dir_okay=not files_only)),
+                click.option(
+                    "-f",
+                    "--format",
+                    "formats",
+                    multiple=True,
+                    type=click.Choice(FORMAT_NAMES),
+                    help=format_help,
+                ),
+                click.option("-l", "--layout", callback=check_layout, help=layout_help),
+                click.option(
+                    "-o",
+                    "--out",
+                    type=click.Path(file_okay=False, path_type=Path),
+                    default=Path("build"),
+                    show_default=True,
+                    help=out_help,
+                ),
+            )
+        ):
+            func = option(func)
+        return func
+
+    return decorate
