@@ -18,7 +18,6 @@ import datetime
 import hashlib
 import io
 import logging
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.stamp import StaticStampStyle
 
 from statementpress import delivery
+from statementpress.delivery.records import replace_file
 from statementpress.signing import SigningError
 from statementpress.signing import mark as marks
 from statementpress.signing.check import signed_info
@@ -239,13 +239,7 @@ def sign_file(
     except Exception as exc:
         raise SigningError(f"{unsigned}: signing failed: {_reason(exc, tsa)}") from None
     # A temporary name and a rename: a failed write never leaves half a signed file.
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
-    try:
-        tmp.write_bytes(signed)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_file(dest, signed)
     return dest
 
 
