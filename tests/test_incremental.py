@@ -215,3 +215,30 @@ def test_only_pages_shows_an_edit_at_once_then_the_rest_follows(write_source, tm
     written = build([path], ["epub", "html"], out=out)
     assert names(written, out)[0] == "alpha/alpha.ru.epub"
     assert build([path], ["epub", "html"], out=out) == []
+
+
+def test_checks_that_can_fail_still_run_when_nothing_is_out_of_date(two):
+    from statementpress.errors import SourceError
+
+    paths, out, _layouts, again = two
+    before = files(out)
+    # A limit the unchanged sources are over: refused as in a full build.
+    with pytest.raises(SourceError, match="sources are limited to 100 B"):
+        again(max_source_size=100)
+    # A source that no longer parses: located, though the other one is up to date.
+    paths[1].write_text(source("bravo", layout="plain").replace("kind:", "knid:"))
+    with pytest.raises(SourceError) as info:
+        again()
+    assert f"{paths[1]}:" in info.value.format_message()
+    assert files(out) == before
+
+
+def test_a_shard_built_again_is_up_to_date(write_source, tmp_path):
+    from statementpress.delivery.shard import Shard, shard_of
+
+    paths = [write_source(source(sid), f"{sid}.md") for sid in ("alpha", "bravo", "charlie")]
+    mine = Shard(shard_of("alpha", 2), 2)
+    out = tmp_path / "out"
+    written = build(paths, ["html"], out=out, shard=mine)
+    assert "alpha/alpha.ru.html" in names(written, out)
+    assert build(paths, ["html"], out=out, shard=mine) == []

@@ -118,3 +118,37 @@ def test_a_source_error_crosses_from_a_worker_with_its_diagnostics():
     again = pickle.loads(pickle.dumps(error))
     assert again.diagnostics == error.diagnostics
     assert again.format_message() == "a.md:1:1: error: first\nb.md:2:1: error: second"
+
+
+def test_one_statement_renders_its_pdf_in_a_worker_and_the_rest_here(
+    monkeypatch, tmp_path, write_source
+):
+    from statementpress import builder
+
+    registry = {
+        "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "job_writers"),
+        "txt": Writer("txt", "txt", "text/plain", "Text", "job_writers"),
+        "html": WRITERS["html"],
+    }
+    monkeypatch.setattr(builder, "WRITERS", registry)
+    written = build([write_source(source("overlap"), "overlap.md")], out=tmp_path, jobs=2)
+    by_format = {p.suffix: p for p in written}
+    assert int(by_format[".pdf"].read_text()) != os.getpid()
+    assert int(by_format[".txt"].read_text()) == os.getpid()
+
+
+def test_each_template_is_parsed_once_per_layout(monkeypatch, write_source, statement):
+    from statementpress import checks
+    from statementpress import layout as layouts
+    from statementpress.builder import prepare
+    from statementpress.reader import load
+
+    parsed = []
+    real = checks._template
+    monkeypatch.setattr(
+        checks, "_template", lambda lay, name: parsed.append(name) or real(lay, name)
+    )
+    layout = layouts.load("official")
+    other = prepare(load(write_source(source("second"), "second.md")))
+    assert checks.run([(statement, layout), (other, layout)], list(WRITERS.values())) == []
+    assert parsed and len(parsed) == len(set(parsed))  # each once, for both statements

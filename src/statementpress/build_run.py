@@ -18,6 +18,8 @@ from statementpress.errors import BuildError, Diagnostic, SourceError
 from statementpress.model import Pos
 
 if TYPE_CHECKING:
+    import threading
+
     from statementpress.delivery.shard import Shard
     from statementpress.model import Statement
     from statementpress.transaction import Transaction
@@ -116,6 +118,7 @@ class Request:
     on_plan: Callable[[int], None] | None
     on_staged: Callable[[Path], None] | None
     only_pages: bool = False  # write the pages only, listing the other editions in place
+    cancel: threading.Event | None = None  # once set, the build stops (`jobs.Cancelled`)
 
 
 def run(tx: Transaction, request: Request) -> list[Path]:
@@ -173,9 +176,13 @@ def run(tx: Transaction, request: Request) -> list[Path]:
         tx.path_for(f"{incremental.CACHE_DIR}/{incremental.INDEX}").write_bytes(plan.index.dumps())
         inodes = {w.rel: os.stat(w.dest).st_ino for w in written}
         tx.commit()
+    except BaseException:
+        if pool is not None and request.pool is None:
+            pool.kill()  # a failure or a signal: no worker goes on writing into the staging
+        raise
     finally:
         if pool is not None and request.pool is None:
-            pool.close()
+            pool.close()  # (nothing left to do after `kill`)
     _remember(plan, written, inodes)
     return [tx.final(w.rel) for w in written]
 
@@ -235,8 +242,8 @@ def _pool(request: Request, plan: rebuild.Plan, work: list[rebuild.Version]) -> 
     """The workers for this build: none with one job or little to do; else the pool given
     (`serve`'s, kept warm), or a new one started now, so that the workers import the PDF
     engine while this process runs the checks."""
-    if request.jobs < 2 or not work:
-        return None
+    if request.jobs < 2 or not work or request.only_pages:
+        return None  # (pages alone are quick, and a warm worker may be busy with a PDF)
     mine = {v.index for v in work}
     pdfs = [w for w in request.singles if w.extension == "pdf"]
     heavy = any((i, w.name) in plan.stale for w in pdfs for i in mine)
@@ -278,7 +285,7 @@ def _check(
                 then=found,
             )
         )
-    pooling.run(tasks, pool, str(plan.out))
+    pooling.run(tasks, pool, str(plan.out), request.cancel)
     for group in plan.groups():
         if group.id not in stale_ids or request.only_pages:
             continue
@@ -384,7 +391,7 @@ def _write(
     for sid, count in pending.items():
         if count == 0:
             tasks.extend(pages(sid))
-    pooling.run(tasks, pool, str(tx.out))
+    pooling.run(tasks, pool, str(tx.out), request.cancel)
     order = [plan.rel(v, w) for w in request.singles for v in work]
     order += [plan.group_rel(g, w) for w in request.together for g in groups]
     order += [plan.rel(v, w) for w in request.pages for v in work]

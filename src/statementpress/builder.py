@@ -21,6 +21,8 @@ from statementpress.writers import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
     from statementpress.delivery.shard import Shard
     from statementpress.jobs import Pool
 
@@ -236,6 +238,7 @@ def build(
     force: bool = False,
     pool: Pool | None = None,
     only_pages: bool = False,
+    cancel: threading.Event | None = None,
 ) -> list[Path]:
     """Build the editions of every source that are out of date; returns the paths written.
 
@@ -261,6 +264,8 @@ def build(
     each with the list of its statement's editions (written now or up to date).
     With `only_pages`, only the out-of-date pages are written, listing the other editions
     as they are in `out` (`serve` shows an edited statement at once, then builds the rest).
+    Once `cancel` is set, the build stops between two tasks with `jobs.Cancelled`, changing
+    nothing (`serve` calls a build off for a newer edit).
     """
     from statementpress import build_run, limits
 
@@ -284,6 +289,7 @@ def build(
         on_plan=on_plan,
         on_staged=on_staged,
         only_pages=only_pages,
+        cancel=cancel,
     )
     with Transaction(out) as tx:
         written = build_run.run(tx, request)

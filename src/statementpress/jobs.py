@@ -24,11 +24,11 @@ import copyreg
 import logging
 import os
 import signal
+import threading
 import types
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,6 +148,7 @@ class Pool:
         self.workers = max(1, workers)
         self._executor: Any = None
         self._warm: list[Future[int]] = []
+        self._outstanding: set[Future[Any]] = set()
 
     def start(self) -> None:
         """Start the workers now, in the background (they import the PDF engine)."""
@@ -180,7 +181,15 @@ class Pool:
     def submit(self, task: Task) -> Future[_Outcome]:
         """Run `task` in a worker."""
         self.start()
-        return self._executor.submit(_run_in_worker, task.fn, task.arg)
+        future = self._executor.submit(_run_in_worker, task.fn, task.arg)
+        self._outstanding.add(future)
+        return future
+
+    def in_flight(self) -> int:
+        """Tasks handed to the workers and not done yet, those of a build that was called off
+        included (they still hold a worker)."""
+        self._outstanding = {f for f in self._outstanding if not f.done()}
+        return len(self._outstanding)
 
     def usable(self) -> bool:
         """Whether the workers can take tasks (a pool whose worker died is not)."""
@@ -190,6 +199,7 @@ class Pool:
         """Stop every worker at once (SIGTERM: they run no clean-up of their own) and wait
         for them; the pool starts new ones when next used."""
         executor, self._executor, self._warm = self._executor, None, []
+        self._outstanding = set()
         if executor is None:
             return
         # ProcessPoolExecutor has no public way to stop its workers before Python 3.14.
@@ -201,6 +211,7 @@ class Pool:
     def close(self) -> None:
         """Let the workers finish and exit."""
         executor, self._executor, self._warm = self._executor, None, []
+        self._outstanding = set()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -232,13 +243,31 @@ def stop_forkserver() -> None:
 # -- the scheduler -------------------------------------------------------------------------
 
 
-def run(tasks: Iterable[Task], pool: Pool | None = None, where: str = "") -> None:
+class Cancelled(Exception):
+    """The build was called off (`serve` starts again on a newer edit): not a failure."""
+
+
+# PDFs handed to each worker at a time: the one it renders and the next, so that it never
+# waits for the main process (which may be busy with a task of its own) to get more. Other
+# tasks go to a worker only when it has nothing to do: the main process takes them first.
+AHEAD = 2
+
+
+def run(
+    tasks: Iterable[Task],
+    pool: Pool | None = None,
+    where: str = "",
+    cancel: threading.Event | None = None,
+) -> None:
     """Run `tasks` and those their `then` adds, in the main process and, with `pool`, in its
     workers too; return when all are done. The first failure stops the rest and is raised;
-    `where` (the output folder) goes into the message of a worker that died."""
+    `where` (the output folder) goes into the message of a worker that died. With `cancel`,
+    the tasks are the workers' alone, and once it is set Cancelled is raised (the workers
+    that are busy are stopped)."""
     queue: deque[Task] = deque(sorted(tasks, key=lambda t: not t.heavy))
     if pool is None:
         while queue:
+            _check_cancel(cancel)
             task = queue.popleft()
             _follow(task, task.fn(task.arg), queue)
         return
@@ -246,45 +275,54 @@ def run(tasks: Iterable[Task], pool: Pool | None = None, where: str = "") -> Non
     pool.start()
     try:
         while queue or running:
-            idle = pool.ready - len(running)
-            while queue and idle > 0:
+            _check_cancel(cancel)
+            while queue and pool.in_flight() < pool.ready * (AHEAD if queue[0].heavy else 1):
                 task = queue.popleft()
                 try:
                     running[pool.submit(task)] = task
-                except BrokenProcessPool:  # a worker died between two tasks
+                except BrokenExecutor:  # a worker died between two tasks (BrokenProcessPool)
                     raise BuildError(
                         "a build worker stopped unexpectedly (killed, or out of memory) before "
                         f"writing {task.label}; nothing was changed in {where}/"
                     ) from None
-                idle -= 1
             finished = [f for f in running if f.done()]
             for future in finished:
                 task = running.pop(future)
                 _follow(task, _outcome(future, task, running, where), queue)
             if finished:
                 continue
-            mine = _for_main(queue, pool, len(running))
+            # A build that may be called off (`serve`'s) leaves every task to the workers:
+            # this process, only waiting, stops the moment it is asked to.
+            mine = None if cancel is not None else _for_main(queue, pool, pool.in_flight())
             if mine is not None:
                 queue.remove(mine)
                 _follow(mine, mine.fn(mine.arg), queue)
                 continue
             # Nothing to do here: wait for a worker to finish, or to come up.
             waiting: set[Future[Any]] = set(running) | pool.starting()
-            wait(waiting, timeout=None if waiting else 0.05, return_when=FIRST_COMPLETED)
-    except BaseException:
-        if running or not pool.usable():
+            # With `cancel`, look at it often: `serve` waits for this build to stop.
+            timeout = 0.02 if cancel is not None else None if waiting else 0.05
+            wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+    except BaseException as exc:
+        # Called off: the workers busy with this build are stopped too, so that the next
+        # build has the processor (its workers fork from the fork server, WeasyPrint loaded).
+        if running or not pool.usable() or (isinstance(exc, Cancelled) and pool.in_flight()):
             pool.kill()
         raise
 
 
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+
+
 def _for_main(queue: deque[Task], pool: Pool, running: int) -> Task | None:
     """The task the main process should run now, if any: the first that needs no PDF
-    engine; a PDF only when more are waiting than the workers can take."""
+    engine; a PDF only when every worker is up and has its tasks ahead already."""
     for task in queue:
         if not task.heavy:
             return task
-    heavy = len(queue)
-    if heavy and pool.ready == pool.workers and heavy > pool.workers - running:
+    if queue and pool.ready == pool.workers and running >= pool.workers * AHEAD:
         return queue[0]
     return None
 
@@ -292,7 +330,7 @@ def _for_main(queue: deque[Task], pool: Pool, running: int) -> Task | None:
 def _outcome(future: Future[_Outcome], task: Task, running: dict, where: str) -> Any:
     try:
         outcome = future.result()
-    except BrokenProcessPool:
+    except BrokenExecutor:  # BrokenProcessPool: a worker died while it ran the task
         labels = [task.label, *(t.label for t in running.values())]
         raise BuildError(
             "a build worker stopped unexpectedly (killed, or out of memory) while writing "

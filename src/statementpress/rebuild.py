@@ -108,6 +108,16 @@ class Plan:
     stale: set[tuple[int, str]] = field(default_factory=set)
     stale_groups: set[tuple[str, str]] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)  # edition path -> key
+    # face_key per (layout, language): finding a face checks the layout and resolves its files.
+    faces: dict[tuple[int, str], Any] = field(default_factory=dict)
+    _groups: list[Group] | None = None
+
+    def face(self, layout: layouts.Layout, lang: str) -> Any:
+        """`face_key` of the layout's face for `lang`, once per build."""
+        key = (id(layout), lang)
+        if key not in self.faces:
+            self.faces[key] = face_key(layout, lang, self.hasher)
+        return self.faces[key]
 
     def rel(self, version: Version, writer: Format) -> str:
         """The path of a version's edition in the output folder ("/"-separated)."""
@@ -125,9 +135,9 @@ class Plan:
         assert first is not None
         for v in versions:
             assert v.layout is not None
-            fonts.append(face_key(v.layout, v.lang, self.hasher))
+            fonts.append(self.face(v.layout, v.lang))
             if v.layout is not first:
-                fonts.append(face_key(first, v.lang, self.hasher))
+                fonts.append(self.face(first, v.lang))
         return incremental.edition_key(
             {
                 **self.base,
@@ -148,6 +158,11 @@ class Plan:
     def groups(self) -> list[Group]:
         """The groups of two or more versions sharing an id, in the order of their first
         source, each in column order (as `parallel.groups`)."""
+        if self._groups is None:
+            self._groups = self._make_groups()
+        return self._groups
+
+    def _make_groups(self) -> list[Group]:
         by_id: dict[str, list[Version]] = {}
         for v in self.versions:
             by_id.setdefault(v.id, []).append(v)

@@ -7,7 +7,9 @@ resolves (symlinks followed) outside the folder gets 403; build records (dot-fil
 missing files get 404. The watcher is watchfiles (inotify and the like, no polling loop of
 ours). When a rebuild fails, the folder keeps the last good build (a failed build writes
 nothing) and every HTML page served carries the located error in a banner at its top until a
-rebuild succeeds.
+rebuild succeeds. Rebuilds run in a thread of their own, so the watcher keeps watching while
+one runs: a change during a rebuild calls it off (`Rebuild.interrupt`), and the newest edit
+is built next.
 """
 
 from __future__ import annotations
@@ -217,13 +219,21 @@ class Rebuild:
         self.jobs = jobs
         self.pool = Pool(jobs - 1) if jobs > 1 else None
         self.built = False
+        self.cancel = threading.Event()
 
     def __call__(self) -> None:
-        """Rebuild what is out of date (raises what a build raises)."""
+        """Rebuild what is out of date (raises what a build raises, and `jobs.Cancelled`
+        when `interrupt` called it off)."""
+        self.cancel.clear()
         if self.built:
             self._build(only_pages=True)
         self._build()
         self.built = True
+
+    def interrupt(self) -> None:
+        """Call off the rebuild under way (a newer edit is to be built): it stops between
+        two tasks and changes nothing; a PDF a worker is rendering is left to finish."""
+        self.cancel.set()
 
     def _build(self, only_pages: bool = False) -> None:
         from statementpress.builder import build
@@ -237,6 +247,7 @@ class Rebuild:
             jobs=self.jobs,
             pool=self.pool,
             only_pages=only_pages,
+            cancel=self.cancel,
         )
 
     def close(self) -> None:
@@ -270,6 +281,7 @@ class Preview:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watching = threading.Event()
+        self._changed = threading.Event()  # a change the build thread has still to build
         self._threads: list[threading.Thread] = []
         server_class = _HTTPServer6 if ":" in host else _HTTPServer
         # Bound here, so that a port in use fails at once, before the first build.
@@ -287,11 +299,14 @@ class Preview:
     def rebuild(self) -> bool:
         """Build once; on failure keep the last good build and remember the error."""
         from statementpress.errors import StatementpressError
+        from statementpress.jobs import Cancelled
 
         with self._lock:
             started = time.monotonic()
             try:
                 self.build()
+            except Cancelled:
+                return False  # a newer change is being built instead
             except StatementpressError as exc:
                 self.error = exc.format_message()
                 log.error("rebuild failed; serving the last good build:\n%s", self.error)
@@ -314,12 +329,24 @@ class Preview:
         self.out.mkdir(parents=True, exist_ok=True)
         watching = threading.Thread(target=self._watch, name="watch", daemon=True)
         serving = threading.Thread(target=self.httpd.serve_forever, name="serve", daemon=True)
-        self._threads = [serving, watching]
+        building = threading.Thread(target=self._rebuilds, name="build", daemon=True)
+        self._threads = [serving, watching, building]
         watching.start()
         if not self._watching.wait(timeout=30):
             log.warning("the file watcher did not start; changes will not rebuild")
+        self._changed.clear()  # the first build sees every change made so far
         self.rebuild()
         serving.start()
+        building.start()
+
+    def _rebuilds(self) -> None:
+        """Rebuild after each change the watcher reports, until stopped. The watcher keeps
+        watching meanwhile: a change during a rebuild calls it off (when the build can be
+        interrupted) and starts another, so the newest edit is shown soonest."""
+        while not self._stop.is_set():
+            if self._changed.wait(timeout=0.5):
+                self._changed.clear()
+                self.rebuild()
 
     def _watch(self) -> None:
         import watchfiles
@@ -347,15 +374,23 @@ class Preview:
             stop_event=self._stop,
             rust_timeout=300,
             yield_on_timeout=True,
+            # Changes are reported 25 ms after the last one of a burst (a save), not 50.
+            step=25,
         ):
             self._watching.set()
             if changes:
                 self.report(f"changed: {', '.join(sorted({p for _, p in changes}))}")
-                self.rebuild()
+                self._changed.set()
+                interrupt = getattr(self.build, "interrupt", None)
+                if interrupt is not None:
+                    interrupt()
 
     def stop(self) -> None:
-        """Stop serving and watching, and wait for both threads."""
+        """Stop serving, watching and building, and wait for the threads."""
         self._stop.set()
+        interrupt = getattr(self.build, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
         if self._threads and self._threads[0].is_alive():
             self.httpd.shutdown()  # waits for serve_forever, which must be running
         self.httpd.server_close()
