@@ -25,6 +25,8 @@ breaks otherwise than planned is left to it.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,65 +244,133 @@ def measure(
     return Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink, ragged=ragged)
 
 
-def plan(
-    paragraph: Paragraph, policy: Policy, hyphen_penalty: float, forbidden: set[int]
-) -> list[int] | None:
-    """The breaks (their `at`) of the best way to set `paragraph`, or None if none fits.
+@dataclass(slots=True)
+class Lines:
+    """Every line that may be set in a paragraph, with its demerits before any hyphen
+    penalty: the part of the planning that does not depend on the penalty, made once for
+    the many penalties the search in `pdf_rounds` tries (`plan`).
 
-    No line ends in a word at a place of `forbidden`.
+    Places are numbered from 0 (the paragraph's start) to `len(at) + 1` (its end); `at[n]`
+    is the character place `n` stands for (n >= 1). The lines that end at place `j` start at
+    places `j - 1`, `j - 2`, ... (starting earlier only makes a line longer, so those that
+    fit are the places just before it): their demerits are
+    `demerits[first[j]:first[j + 1]]`, in that order.
     """
-    start = Break(0, "start", 0.0, 0.0, 0, 0)
+
+    at: list[int]
+    hyphenated: list[bool]  # by place: a line ending there ends in a hyphen
+    first: array[int]
+    demerits: array[float]
+
+
+def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
+    """The lines `paragraph` may be set in (see `Lines`); no line ends in a word at a
+    place of `forbidden`."""
     usable = [b for b in paragraph.breaks if b.kind == "space" or b.at not in forbidden]
-    nodes = [start, *usable, paragraph.end]
-    limit = policy.max_consecutive
-    # best[(node, hyphens in a row ending there)] = (demerits, previous key)
-    best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(0, 0): (0.0, None)}
+    nodes = [Break(0, "start", 0.0, 0.0, 0, 0), *usable, paragraph.end]
+    resumes = [b.resume for b in nodes]
+    resume_stretches = [b.resume_stretch for b in nodes]
+    full = paragraph.width - _SAFETY
+    # The first line's room is less its indent (subtracted first, as it always was).
+    first_line = paragraph.width - paragraph.indent - _SAFETY
+    size, shrink, ragged = paragraph.size, paragraph.shrink, paragraph.ragged
+    last = len(nodes) - 1
+    first = array("q", [0, 0])
+    demerits = array("d")
     for j in range(1, len(nodes)):
         end = nodes[j]
-        hyphenated = end.kind in ("hyphen", "real")
         for i in range(j - 1, -1, -1):
-            begin = nodes[i]
-            available = paragraph.width - (paragraph.indent if i == 0 else 0) - _SAFETY
-            natural = end.width - begin.resume
+            available = first_line if i == 0 else full
+            natural = end.width - resumes[i]
             if natural > available:
                 break  # starting earlier only makes the line longer
-            if end.kind == "end":
+            if j == last:
                 cost = 0.0
-            elif paragraph.ragged:
-                white = (available + _SAFETY - natural) / paragraph.size
+            elif ragged:
+                white = (available + _SAFETY - natural) / size
                 cost = (_LINE_PENALTY + 100 * (white / _RAG_EM) ** 3) ** 2
             else:
-                spaces = end.stretch - begin.resume_stretch
+                spaces = end.stretch - resume_stretches[i]
                 if spaces <= 0:
                     cost = 1e12
                 else:
-                    extra = (available + _SAFETY - natural) / spaces / paragraph.size
+                    extra = (available + _SAFETY - natural) / spaces / size
                     # Measured from the face's own space: below it the line is shrunk.
-                    extra -= paragraph.shrink
-                    scale = _STRETCH_EM if extra >= 0 else paragraph.shrink
+                    extra -= shrink
+                    scale = _STRETCH_EM if extra >= 0 else shrink
                     badness = 100 * (abs(extra) / scale) ** 3
                     cost = (_LINE_PENALTY + badness) ** 2
-            if hyphenated:
-                cost += hyphen_penalty**2
-            for run in range(limit + 1):
-                key = (i, run)
-                if key not in best:
-                    continue
-                new_run = run + 1 if hyphenated else 0
-                if new_run > limit:
-                    continue
-                total = best[key][0] + cost
-                if total < best.get((j, new_run), (_INFINITE, None))[0]:
-                    best[(j, new_run)] = (total, key)
-    last = len(nodes) - 1
-    finals = [best[(last, run)] for run in range(limit + 1) if (last, run) in best]
-    if not finals:
+            demerits.append(cost)
+        first.append(len(demerits))
+    return Lines(
+        [b.at for b in nodes], [b.kind in ("hyphen", "real") for b in nodes], first, demerits
+    )
+
+
+def plan(
+    paragraph: Paragraph,
+    policy: Policy,
+    hyphen_penalty: float,
+    forbidden: Collection[int],
+    possible: Lines | None = None,
+) -> list[int] | None:
+    """The breaks (their `at`) of the best way to set `paragraph`, or None if none fits.
+
+    No line ends in a word at a place of `forbidden`; `possible` is `lines(paragraph,
+    forbidden)` when the caller kept it (made here otherwise).
+
+    A dynamic program over the places a line may end, each with the number of hyphenated
+    lines in a row that end there (`max_consecutive` at most), on flat lists: it runs for
+    every paragraph at every hyphen penalty the search tries.
+    """
+    if possible is None:
+        possible = lines(paragraph, forbidden)
+    hyphenated, first, line_demerits = possible.hyphenated, possible.first, possible.demerits
+    count = len(hyphenated)
+    limit = policy.max_consecutive
+    runs = limit + 1
+    # demerits[place * runs + run]: the least demerits of a setting whose last line ends
+    # at `place` after `run` hyphenated lines in a row; previous[...]: where it started.
+    demerits = [_INFINITE] * (count * runs)
+    previous = [-1] * (count * runs)
+    demerits[0] = 0.0
+    penalty = hyphen_penalty**2
+    for j in range(1, count):
+        hyphen = hyphenated[j]
+        # One more hyphenated line in a row, or the run of hyphens ends.
+        target = j * runs + 1 if hyphen else j * runs
+        start = j * runs
+        for cost in line_demerits[first[j] : first[j + 1]]:
+            start -= runs  # the line starts one place earlier
+            if hyphen:
+                cost += penalty
+                for run in range(limit):
+                    before = demerits[start + run]
+                    if before == _INFINITE:
+                        continue
+                    total = before + cost
+                    if total < demerits[target + run]:
+                        demerits[target + run] = total
+                        previous[target + run] = start + run
+            else:
+                for run in range(runs):
+                    before = demerits[start + run]
+                    if before == _INFINITE:
+                        continue
+                    total = before + cost
+                    if total < demerits[target]:
+                        demerits[target] = total
+                        previous[target] = start + run
+    last = (count - 1) * runs
+    finals = demerits[last : last + runs]
+    least = min(finals)
+    if least == _INFINITE:
         return None
-    _, previous = min(finals, key=lambda found: found[0])
+    place = previous[last + finals.index(least)]
     chosen: list[int] = []
-    while previous is not None and previous[0] != 0:
-        chosen.append(nodes[previous[0]].at)
-        previous = best[previous][1]
+    while place >= runs:  # not the paragraph's start
+        chosen.append(possible.at[place // runs])
+        place = previous[place]
     return sorted(chosen)
 
 

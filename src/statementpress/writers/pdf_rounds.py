@@ -29,6 +29,8 @@ MAX_ROUNDS = 12
 # The search for the hyphen penalty that keeps hyphens to the policy's share (`_Rounds.plan`).
 MAX_DOUBLINGS = 10
 NARROWING_STEPS = 6
+# The possible lines kept through that search (`_plan_language`): 8 bytes each.
+KEPT_LINES = 2_000_000
 
 
 @contextmanager
@@ -198,11 +200,22 @@ class _Rounds:
             )
         ]
 
+        # The lines a paragraph may be set in do not depend on the penalty: they are made
+        # once for the whole search, up to a budget (a long statement has millions; those
+        # past it are made again at each penalty tried).
+        possible: dict[int, pdf_plan.Lines] = {}
+        kept = 0
+        for key, paragraph in measured.items():
+            if kept >= KEPT_LINES:
+                break
+            possible[key] = pdf_plan.lines(paragraph)
+            kept += len(possible[key].demerits)
+
         def attempt(penalty: float) -> tuple[float, dict[int, list[int]]]:
             plans: dict[int, list[int]] = {}
             lines = hyphens = 0
             for key, paragraph in measured.items():
-                chosen = pdf_plan.plan(paragraph, policy, penalty, set())
+                chosen = pdf_plan.plan(paragraph, policy, penalty, (), possible.get(key))
                 if chosen is not None:
                     plans[key] = chosen
                     lines += len(chosen) + 1
