@@ -152,3 +152,30 @@ def test_each_template_is_parsed_once_per_layout(monkeypatch, write_source, stat
     other = prepare(load(write_source(source("second"), "second.md")))
     assert checks.run([(statement, layout), (other, layout)], list(WRITERS.values())) == []
     assert parsed and len(parsed) == len(set(parsed))  # each once, for both statements
+
+
+def test_a_pdf_is_handed_to_the_workers_while_they_are_launched(monkeypatch):
+    # The fork server imports WeasyPrint before any worker is up: a task that needs the
+    # PDF engine is taken at once (it waits for the first worker), never kept back for
+    # this process, which goes on with the other editions meanwhile.
+    import threading
+
+    from statementpress import jobs
+
+    gate = threading.Event()
+    launch = Pool._launch
+
+    def held_back(self, launching):
+        gate.wait(timeout=60)
+        launch(self, launching)
+
+    monkeypatch.setattr(Pool, "_launch", held_back)
+    with Pool(1) as pool:
+        pool.start()
+        assert pool.ready == 0 and pool.room(heavy=False) == 0
+        assert pool.room(heavy=True) == jobs.AHEAD
+        future = pool.submit(jobs.Task(jobs._ready, None, "a pid", heavy=True))
+        assert pool.in_flight() == 1 and not future.done()
+        gate.set()
+        assert future.result(timeout=120).result != os.getpid()
+        assert pool.ready == 1

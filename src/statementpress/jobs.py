@@ -4,10 +4,12 @@ build (checks, editions) between them and the main process.
 `--jobs N` means N processes work at once: the main process and N-1 workers. The workers
 are forked from a `forkserver` process (a fresh interpreter, never a copy of the build
 with its lock and signal handlers) that has imported WeasyPrint once, so each worker starts
-ready to render a PDF. Tasks that need the PDF engine (`Task.heavy`) go to the workers
-first; the main process takes the others, and a PDF too when more remain than the workers
-can take. With one statement this overlaps the PDF, in a worker, with the DOCX, EPUB and
-HTML written by the main process.
+ready to render a PDF; they are launched by a thread, so the build goes on while the fork
+server imports WeasyPrint. Tasks that need the PDF engine (`Task.heavy`) go to the workers
+first, handed over at once (they wait for the first worker that is up); the main process
+takes the others, and a PDF too when more remain than the workers can take. With one
+statement this overlaps the PDF, in a worker, with the checks and the DOCX, EPUB and HTML
+written by the main process.
 
 A task's result is the same wherever it runs, so a build's editions are byte for byte the
 same with any number of jobs. Workers write into the build's staging folder; only the main
@@ -149,41 +151,118 @@ class Pool:
         self._executor: Any = None
         self._warm: list[Future[int]] = []
         self._outstanding: set[Future[Any]] = set()
+        # Done once the workers are launched (see `start`); None before `start`.
+        self._launching: Future[None] | None = None
+        # Tasks handed over while the workers were being launched, with their futures.
+        self._pending: list[tuple[Future[_Outcome], Task]] = []
+        self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Start the workers now, in the background (they import the PDF engine)."""
-        if self._executor is not None:
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        """Start the workers now, in the background (they import the PDF engine).
 
-        context = multiprocessing.get_context("forkserver")
-        # Imported once by the fork server, so every worker forked from it has them (the
-        # main script too: else each worker would run it again).
-        context.set_forkserver_preload(["__main__", "statementpress.jobs", "weasyprint"])
-        self._executor = ProcessPoolExecutor(
-            self.workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(log.getEffectiveLevel(),),
-        )
-        self._warm = [self._executor.submit(_ready) for _ in range(self.workers)]
+        Launching a worker waits until the fork server has imported the PDF engine (half a
+        second): a thread of this process does that waiting, so that the build goes on with
+        its checks and the editions that need no PDF engine meanwhile.
+        """
+        if self._launching is not None:
+            return
+        self._launching = Future()
+        threading.Thread(
+            target=self._launch, args=(self._launching,), name="statementpress-pool", daemon=True
+        ).start()
+
+    def _launch(self, launching: Future[None]) -> None:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("forkserver")
+            # Imported once by the fork server, so every worker forked from it has them
+            # (the main script too: else each worker would run it again).
+            context.set_forkserver_preload(["__main__", "statementpress.jobs", "weasyprint"])
+            executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(log.getEffectiveLevel(),),
+            )
+            self._executor = executor
+            self._warm = [executor.submit(_ready) for _ in range(self.workers)]
+        except BaseException as exc:  # raised where the workers are next needed
+            failed: BaseException | None = exc
+        else:
+            failed = None
+        with self._lock:
+            if failed is None:
+                launching.set_result(None)
+            else:
+                launching.set_exception(failed)
+            pending, self._pending = self._pending, []
+        for future, task in pending:
+            self._hand_over(future, task)
+
+    def _launched(self) -> Any:
+        """The executor, once its workers are launched (started if they were not)."""
+        self.start()
+        assert self._launching is not None
+        self._launching.result()
+        return self._executor
 
     @property
     def ready(self) -> int:
         """How many workers are up (0 until the first has imported the PDF engine)."""
+        if self._launching is None or not self._launching.done():
+            return 0
         return sum(1 for f in self._warm if f.done())
 
+    def room(self, heavy: bool) -> int:
+        """How many tasks the workers may hold (running or waiting for them): for tasks
+        that need the PDF engine, `AHEAD` each from the start, so that a PDF waits for a
+        worker while this process writes the other editions; for the others, one for each
+        worker that is up (else this process runs them itself)."""
+        return self.workers * AHEAD if heavy else self.ready
+
     def starting(self) -> set[Future[Any]]:
-        """The signals of the workers not up yet (each done when one is)."""
+        """The signals of the workers not up yet (each done when one is; the launch itself
+        while it is under way)."""
+        if self._launching is not None and not self._launching.done():
+            return {self._launching}
         return {f for f in self._warm if not f.done()}
 
     def submit(self, task: Task) -> Future[_Outcome]:
-        """Run `task` in a worker."""
+        """Run `task` in a worker; at once, while the workers are still being launched
+        (the task waits for the first that is up)."""
         self.start()
-        future = self._executor.submit(_run_in_worker, task.fn, task.arg)
+        future: Future[_Outcome] = Future()
+        with self._lock:
+            assert self._launching is not None
+            launched = self._launching.done()
+            if not launched:
+                self._pending.append((future, task))
+        if launched:
+            self._hand_over(future, task)
         self._outstanding.add(future)
         return future
+
+    def _hand_over(self, future: Future[_Outcome], task: Task) -> None:
+        """Run `task` in a worker, its outcome (or failure) given to `future`."""
+        try:
+            assert self._launching is not None
+            self._launching.result()
+            inner = self._executor.submit(_run_in_worker, task.fn, task.arg)
+        except BaseException as exc:  # the launch failed, or a worker died: BrokenExecutor
+            future.set_exception(exc)
+            return
+
+        def settle(done: Future[_Outcome]) -> None:
+            if done.cancelled():
+                future.cancel()
+            elif done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(done.result())
+
+        inner.add_done_callback(settle)
 
     def in_flight(self) -> int:
         """Tasks handed to the workers and not done yet, those of a build that was called off
@@ -198,7 +277,7 @@ class Pool:
     def kill(self) -> None:
         """Stop every worker at once (SIGTERM: they run no clean-up of their own) and wait
         for them; the pool starts new ones when next used."""
-        executor, self._executor, self._warm = self._executor, None, []
+        executor, self._warm = self._stopping(), []
         self._outstanding = set()
         if executor is None:
             return
@@ -210,10 +289,23 @@ class Pool:
 
     def close(self) -> None:
         """Let the workers finish and exit."""
-        executor, self._executor, self._warm = self._executor, None, []
+        executor, self._warm = self._stopping(), []
         self._outstanding = set()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+    def _stopping(self) -> Any:
+        """The executor to stop, once a launch under way has ended; the pool is left
+        without one (the next `start` launches new workers)."""
+        launching, self._launching = self._launching, None
+        if launching is not None:
+            with contextlib.suppress(BaseException):
+                launching.result()
+        for future, _ in self._pending:  # none: the launch handed them over
+            future.cancel()
+        self._pending = []
+        executor, self._executor = self._executor, None
+        return executor
 
     def __enter__(self) -> Pool:
         return self
@@ -276,15 +368,10 @@ def run(
     try:
         while queue or running:
             _check_cancel(cancel)
-            while queue and pool.in_flight() < pool.ready * (AHEAD if queue[0].heavy else 1):
+            while queue and pool.in_flight() < pool.room(queue[0].heavy):
                 task = queue.popleft()
-                try:
-                    running[pool.submit(task)] = task
-                except BrokenExecutor:  # a worker died between two tasks (BrokenProcessPool)
-                    raise BuildError(
-                        "a build worker stopped unexpectedly (killed, or out of memory) before "
-                        f"writing {task.label}; nothing was changed in {where}/"
-                    ) from None
+                # A worker that died fails the task's future (BrokenProcessPool: `_outcome`).
+                running[pool.submit(task)] = task
             finished = [f for f in running if f.done()]
             for future in finished:
                 task = running.pop(future)
