@@ -86,6 +86,34 @@ def _demerits(possible: pdf_plan.Lines, places: list[int], penalty: float) -> fl
     return total
 
 
+def _settings(possible: pdf_plan.Lines, limit: int, penalty: float):
+    """Every way to break the paragraph within the hyphen limit: (places, demerits)."""
+    end = len(possible.at) - 1
+    for count in range(end):
+        for inner in itertools.combinations(range(1, end), count):
+            run = longest = 0
+            for n in inner:
+                run = run + 1 if possible.hyphenated[n] else 0
+                longest = max(longest, run)
+            found = _demerits(possible, [*inner, end], penalty)
+            if longest <= limit and found is not None:
+                yield [*inner, end], found
+
+
+def _checked(possible: pdf_plan.Lines, chosen: list[int], limit: int, penalty: float):
+    """The places and demerits of a plan, checked to fit and keep the hyphen limit."""
+    place_of = {at: n for n, at in enumerate(possible.at) if n}
+    assert all(at in place_of for at in chosen)
+    places = [*(place_of[at] for at in chosen), len(possible.at) - 1]
+    ours = _demerits(possible, places, penalty)
+    assert ours is not None  # every planned line fits
+    run = 0
+    for n in places:
+        run = run + 1 if possible.hyphenated[n] else 0
+        assert run <= limit
+    return places, ours
+
+
 @settings(max_examples=300, deadline=None)
 @given(paragraphs())
 def test_the_plan_is_the_best_of_every_way_to_break_the_paragraph(case):
@@ -94,32 +122,36 @@ def test_the_plan_is_the_best_of_every_way_to_break_the_paragraph(case):
     chosen = pdf_plan.plan(paragraph, _policy(limit), penalty, forbidden)
     # The same with the possible lines made beforehand (as the penalty search keeps them).
     assert pdf_plan.plan(paragraph, _policy(limit), penalty, forbidden, possible) == chosen
-    place_of = {at: n for n, at in enumerate(possible.at) if n}
-    end = len(possible.at) - 1
-    best = None
-    for count in range(end):
-        for inner in itertools.combinations(range(1, end), count):
-            run = longest = 0
-            for n in inner:
-                run = run + 1 if possible.hyphenated[n] else 0
-                longest = max(longest, run)
-            if longest > limit:
-                continue
-            found = _demerits(possible, [*inner, end], penalty)
-            if found is not None and (best is None or found < best):
-                best = found
+    best = min((found for _, found in _settings(possible, limit, penalty)), default=None)
     if chosen is None:
         assert best is None  # no way fits, and the planner says so
         return
-    assert all(at not in forbidden for at in chosen if at in place_of)
-    assert all(at in place_of for at in chosen)
-    places = [place_of[at] for at in chosen]
-    ours = _demerits(possible, [*places, end], penalty)
-    assert ours is not None  # every planned line fits
-    run = 0
-    for n in places:
-        run = run + 1 if possible.hyphenated[n] else 0
-        assert run <= limit
+    assert not forbidden & set(chosen)
+    _, ours = _checked(possible, chosen, limit, penalty)
+    assert best is not None and ours <= best
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs(), st.integers(1, 6), st.sets(st.integers(1, 6), max_size=2))
+def test_a_plan_in_so_many_lines_is_the_best_of_those_ways(case, count, whole):
+    paragraph, limit, penalty, forbidden = case
+    possible = pdf_plan.lines(paragraph, forbidden)
+    chosen = pdf_plan.plan_in(paragraph, _policy(limit), penalty, forbidden, count, whole)
+
+    def allowed(places: list[int]) -> bool:
+        return len(places) == count and not any(
+            possible.hyphenated[places[k - 1]] for k in whole if k <= len(places)
+        )
+
+    best = min(
+        (found for places, found in _settings(possible, limit, penalty) if allowed(places)),
+        default=None,
+    )
+    if chosen is None:
+        assert best is None
+        return
+    places, ours = _checked(possible, chosen, limit, penalty)
+    assert allowed(places) and not forbidden & set(chosen)
     assert best is not None and ours <= best
 
 

@@ -361,16 +361,83 @@ def plan(
                     if total < demerits[target]:
                         demerits[target] = total
                         previous[target] = start + run
-    last = (count - 1) * runs
-    finals = demerits[last : last + runs]
+    return _chosen(possible, runs, [demerits], [previous])
+
+
+def plan_in(
+    paragraph: Paragraph,
+    policy: Policy,
+    hyphen_penalty: float,
+    forbidden: Collection[int],
+    count: int,
+    whole: Collection[int] = (),
+) -> list[int] | None:
+    """As `plan`, in exactly `count` lines, none of the lines numbered in `whole` (from 1)
+    ending in a hyphen: None if no such setting fits.
+
+    For a paragraph planned again after a layout in which a page ended in one of its
+    hyphens: set in as many lines as before, it leaves the pages after it as they were, and
+    the line that ends the page ends at a space (not at another place in the same word),
+    so the next layout finds nothing new to correct there.
+    """
+    possible = lines(paragraph, forbidden)
+    hyphenated, first, line_demerits = possible.hyphenated, possible.first, possible.demerits
+    places = len(hyphenated)
+    limit = policy.max_consecutive
+    runs = limit + 1
+    # A layer per number of lines: demerits[k][place * runs + run] as in `plan`, for the
+    # settings of the text up to `place` in k lines; previous[k] points into layer k - 1.
+    demerits = [[_INFINITE] * (places * runs) for _ in range(count + 1)]
+    previous = [[-1] * (places * runs) for _ in range(count + 1)]
+    demerits[0][0] = 0.0
+    penalty = hyphen_penalty**2
+    for j in range(1, places):
+        hyphen = hyphenated[j]
+        target = j * runs + 1 if hyphen else j * runs
+        start = j * runs
+        for cost in line_demerits[first[j] : first[j + 1]]:
+            start -= runs
+            if hyphen:
+                cost += penalty
+            for k in range(1, count + 1):
+                if hyphen and k in whole:
+                    continue
+                earlier, here, back = demerits[k - 1], demerits[k], previous[k]
+                for run in range(limit if hyphen else runs):
+                    before = earlier[start + run]
+                    if before == _INFINITE:
+                        continue
+                    total = before + cost
+                    at = target + run if hyphen else target
+                    if total < here[at]:
+                        here[at] = total
+                        back[at] = start + run
+    return _chosen(possible, runs, demerits[count:], previous[: count + 1], layered=True)
+
+
+def _chosen(
+    possible: Lines,
+    runs: int,
+    demerits: list[list[float]],
+    previous: list[list[int]],
+    layered: bool = False,
+) -> list[int] | None:
+    """The breaks of the best setting that ends at the paragraph's end (in the last layer
+    of `demerits`), found by following `previous` back to the start (each step one layer
+    down when `layered`)."""
+    last = (len(possible.hyphenated) - 1) * runs
+    finals = demerits[-1][last : last + runs]
     least = min(finals)
     if least == _INFINITE:
         return None
-    place = previous[last + finals.index(least)]
+    layer = len(previous) - 1
+    place = previous[layer][last + finals.index(least)]
     chosen: list[int] = []
     while place >= runs:  # not the paragraph's start
         chosen.append(possible.at[place // runs])
-        place = previous[place]
+        if layered:
+            layer -= 1
+        place = previous[layer][place]
     return sorted(chosen)
 
 

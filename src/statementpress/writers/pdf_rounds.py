@@ -116,6 +116,8 @@ class _Rounds:
         self.shrink = layout.get("text").get("space_shrink_em", 0)
         self.moved: set[int] = set()
         self.forbidden: dict[int, set[int]] = {}
+        # The lines (numbered from 1) of a planned paragraph that ended a page in a hyphen.
+        self.whole: dict[int, set[int]] = {}
         self.paragraphs: dict[int, pdf_plan.Paragraph] | None = None
         self.unplanned: set[int] = set()
         self.own: set[int] = set()
@@ -265,9 +267,22 @@ class _Rounds:
             planned = (self.paragraphs or {}).get(key)
             if planned is not None and key not in self.unplanned:
                 lang = planned.lang or self.lang
-                chosen = pdf_plan.plan(
-                    planned, self.policy(lang), self.penalty[lang], self.forbidden[key]
-                )
+                policy, penalty = self.policy(lang), self.penalty[lang]
+                whole = self.whole.setdefault(key, set())
+                if line.last and not policy.page_end and line.end in planned.chosen:
+                    whole.add(planned.chosen.index(line.end) + 1)
+                # In as many lines as before if it can be, that line ending at a space: the
+                # pages after it stay as they are, and the next layout has nothing new to
+                # correct (a long statement took a layout for each page end that moved, or
+                # that ended at the next hyphen of the same word).
+                chosen = pdf_plan.plan_in(
+                    planned,
+                    policy,
+                    penalty,
+                    self.forbidden[key],
+                    len(planned.chosen) + 1,
+                    whole,
+                ) or pdf_plan.plan(planned, policy, penalty, self.forbidden[key])
                 if chosen is None:
                     self.unplanned.add(key)
                 else:
