@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/profile.py                # statementpress build (source/*.md)
     .venv/bin/python benchmarks/profile.py --copies 20    # 20 copies of our statement, one call
 
+The build runs with `--jobs 1`, every edition in the one process profiled.
+
 The build runs in a new process as `python -m cProfile -o FILE -m statementpress build ...`
 (printed); FILE is kept with `--keep` for `python -m pstats` or snakeviz. cProfile times in
 wall time: its overhead (about 1.5-2x on this code) and other work on a shared machine
@@ -27,22 +29,27 @@ from measure import ROOT, child_env  # noqa: E402
 # Some contain others (the PDF writer contains WeasyPrint's import, layout and write_pdf).
 ENTRIES = [
     ("whole build (builder.build)", "statementpress/builder.py", "build"),
-    ("  read + validate sources (reader.load)", "statementpress/reader.py", "load"),
+    ("  read + validate sources (reader.parse)", "statementpress/reader.py", "parse"),
     ("  typography pass", "statementpress/typography.py", "apply"),
-    ("  glyph coverage checks (fonts.missing_glyphs)", "statementpress/fonts.py", "missing_glyphs"),
+    ("  every check before writing (checks.run)", "statementpress/checks.py", "run"),
+    ("    glyph coverage (fonts.missing_glyphs)", "statementpress/fonts.py", "missing_glyphs"),
     ("  PDF writer (writers/pdf.write)", "statementpress/writers/pdf.py", "write"),
     ("    import weasyprint", "weasyprint/__init__.py", "<module>"),
-    ("    WeasyPrint layout (HTML.render)", "weasyprint/__init__.py", "render"),
+    ("    layout rounds (pdf_rounds.render)", "statementpress/writers/pdf_rounds.py", "render"),
+    ("      WeasyPrint layout (HTML.render), every round", "weasyprint/__init__.py", "render"),
+    ("      lines matched to the markup (pdf_lines.analyse)", "pdf_lines.py", "analyse"),
+    (
+        "      paragraphs measured (pdf_plan.measure)",
+        "statementpress/writers/pdf_plan.py",
+        "measure",
+    ),
+    ("      possible lines (pdf_plan.lines)", "statementpress/writers/pdf_plan.py", "lines"),
+    ("      line breaks planned (pdf_plan.plan)", "statementpress/writers/pdf_plan.py", "plan"),
+    ("      planned again (pdf_plan.plan_in)", "statementpress/writers/pdf_plan.py", "plan_in"),
     ("    WeasyPrint write_pdf", "weasyprint/document.py", "write_pdf"),
     ("    our print stylesheet (pdf.stylesheet)", "statementpress/writers/pdf.py", "stylesheet"),
-    ("  DOCX writer (writers/docx.write)", "statementpress/writers/docx.py", "write"),
-    ("    python-docx Document.save (zips, fonts included)", "docx/document.py", "save"),
-    (
-        "    our reproducible re-zip (zipout.write_zip, all)",
-        "statementpress/zipout.py",
-        "write_zip",
-    ),
-    ("    font table + embedding (_font_table)", "statementpress/writers/docx.py", "_font_table"),
+    ("  DOCX writer (writers/docx.write)", "statementpress/writers/docx/__init__.py", "write"),
+    ("    our reproducible zip (zipout.write_zip, all)", "statementpress/zipout.py", "write_zip"),
     ("  EPUB writer (writers/epub.write)", "statementpress/writers/epub.py", "write"),
     ("    font subsets (fonts._subset)", "statementpress/fonts.py", "_subset"),
     ("  HTML writer (writers/html.write)", "statementpress/writers/html.py", "write"),
@@ -84,7 +91,8 @@ def main() -> None:
             [str(p) for p in corpus.write_corpus(tmp / "src", args.copies)] if args.copies else []
         )
         data = args.keep or tmp / "build.prof"
-        build = ["build", *sources, "-q", "-o", str(tmp / "out")]
+        # One process (--jobs 1): cProfile does not follow a worker.
+        build = ["build", *sources, "-q", "--jobs", "1", "-o", str(tmp / "out")]
         command = [
             sys.executable,
             "-m",
@@ -95,7 +103,7 @@ def main() -> None:
             "statementpress",
             *build,
         ]
-        shown = command[:7] + ["build", "..."] * bool(sources) + build[-3:]
+        shown = [*command[:7], "build", *["..."] * bool(sources), *build[-5:]]
         print("$ " + " ".join(shown) + (f"   ({args.copies} copies)" if sources else ""))
         subprocess.run(command, check=True, cwd=ROOT, env=child_env())
         print(summary(pstats.Stats(str(data)), args.top))
