@@ -325,43 +325,7 @@ def plan(
     """
     if possible is None:
         possible = lines(paragraph, forbidden)
-    hyphenated, first, line_demerits = possible.hyphenated, possible.first, possible.demerits
-    count = len(hyphenated)
-    limit = policy.max_consecutive
-    runs = limit + 1
-    # demerits[place * runs + run]: the least demerits of a setting whose last line ends
-    # at `place` after `run` hyphenated lines in a row; previous[...]: where it started.
-    demerits = [_INFINITE] * (count * runs)
-    previous = [-1] * (count * runs)
-    demerits[0] = 0.0
-    penalty = hyphen_penalty**2
-    for j in range(1, count):
-        hyphen = hyphenated[j]
-        # One more hyphenated line in a row, or the run of hyphens ends.
-        target = j * runs + 1 if hyphen else j * runs
-        start = j * runs
-        for cost in line_demerits[first[j] : first[j + 1]]:
-            start -= runs  # the line starts one place earlier
-            if hyphen:
-                cost += penalty
-                for run in range(limit):
-                    before = demerits[start + run]
-                    if before == _INFINITE:
-                        continue
-                    total = before + cost
-                    if total < demerits[target + run]:
-                        demerits[target + run] = total
-                        previous[target + run] = start + run
-            else:
-                for run in range(runs):
-                    before = demerits[start + run]
-                    if before == _INFINITE:
-                        continue
-                    total = before + cost
-                    if total < demerits[target]:
-                        demerits[target] = total
-                        previous[target] = start + run
-    return _chosen(possible, runs, [demerits], [previous])
+    return _search(possible, policy.max_consecutive, hyphen_penalty**2)
 
 
 def plan_in(
@@ -381,28 +345,47 @@ def plan_in(
     so the next layout finds nothing new to correct there.
     """
     possible = lines(paragraph, forbidden)
+    return _search(possible, policy.max_consecutive, hyphen_penalty**2, count, whole)
+
+
+def _search(
+    possible: Lines,
+    limit: int,
+    penalty: float,
+    count: int | None = None,
+    whole: Collection[int] = (),
+) -> list[int] | None:
+    """The dynamic program of `plan` (`count` None) and `plan_in`: for each place a line may
+    end and each number of hyphenated lines in a row ending there (`limit` at most), the
+    least demerits of setting the text up to it, `penalty` more for each hyphen; with
+    `count`, one layer of those per number of lines. On flat lists: it runs for every
+    paragraph at every hyphen penalty the search in `pdf_rounds` tries."""
     hyphenated, first, line_demerits = possible.hyphenated, possible.first, possible.demerits
-    places = len(hyphenated)
-    limit = policy.max_consecutive
     runs = limit + 1
-    # A layer per number of lines: demerits[k][place * runs + run] as in `plan`, for the
-    # settings of the text up to `place` in k lines; previous[k] points into layer k - 1.
-    demerits = [[_INFINITE] * (places * runs) for _ in range(count + 1)]
-    previous = [[-1] * (places * runs) for _ in range(count + 1)]
+    size = len(hyphenated) * runs
+    # demerits[layer][place * runs + run], previous[layer][...]: where that last line
+    # started, in the layer before it (with `count`: layer k holds the settings in k lines)
+    # or the same one.
+    layers = 1 if count is None else count + 1
+    demerits = [[_INFINITE] * size for _ in range(layers)]
+    previous = [[-1] * size for _ in range(layers)]
     demerits[0][0] = 0.0
-    penalty = hyphen_penalty**2
-    for j in range(1, places):
+    if count is None:
+        steps = [(0, demerits[0], demerits[0], previous[0])]
+    else:
+        steps = [(k, demerits[k - 1], demerits[k], previous[k]) for k in range(1, layers)]
+    for j in range(1, len(hyphenated)):
         hyphen = hyphenated[j]
+        # One more hyphenated line in a row, or the run of hyphens ends.
         target = j * runs + 1 if hyphen else j * runs
         start = j * runs
         for cost in line_demerits[first[j] : first[j + 1]]:
-            start -= runs
+            start -= runs  # the line starts one place earlier
             if hyphen:
                 cost += penalty
-            for k in range(1, count + 1):
+            for k, earlier, here, back in steps:
                 if hyphen and k in whole:
                     continue
-                earlier, here, back = demerits[k - 1], demerits[k], previous[k]
                 for run in range(limit if hyphen else runs):
                     before = earlier[start + run]
                     if before == _INFINITE:
@@ -412,7 +395,7 @@ def plan_in(
                     if total < here[at]:
                         here[at] = total
                         back[at] = start + run
-    return _chosen(possible, runs, demerits[count:], previous[: count + 1], layered=True)
+    return _chosen(possible, runs, demerits, previous, layered=count is not None)
 
 
 def _chosen(
