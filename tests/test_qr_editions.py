@@ -18,6 +18,7 @@ import pdfplumber
 import pytest
 from lxml import etree, html
 
+import libreoffice
 from conftest import ROOT, SOURCE
 from scan import zbarimg
 from statementpress import qr
@@ -161,27 +162,6 @@ def _picture(parts: dict[str, bytes], name: str, root: etree._Element) -> tuple[
     return props.get("descr"), parts[f"word/{target}"]
 
 
-def _soffice_pdf(docx: Path, folder: Path) -> Path:
-    run = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{folder}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(docx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    pdf = folder / f"{docx.stem}.pdf"
-    assert run.returncode == 0 and pdf.is_file(), run.stderr
-    return pdf
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [f"{ID}.ru.docx", f"{ID}.ru-en.docx"])
 def test_docx_first_page_footer_holds_the_code_libreoffice_draws(built, tmp_path, name):
@@ -199,7 +179,7 @@ def test_docx_first_page_footer_holds_the_code_libreoffice_draws(built, tmp_path
     image = tmp_path / "picture.png"
     image.write_bytes(png)
     assert zbarimg(image) == [text]
-    rendered = _soffice_pdf(docx, tmp_path)
+    rendered = libreoffice.to_pdf(docx, tmp_path)
     assert zbarimg(first_page(rendered, tmp_path)) == [text]
     with pdfplumber.open(rendered) as document:
         page = document.pages[0]

@@ -12,6 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
+import libreoffice
 from conftest import MINIMAL, SOURCE
 from parity import assert_words_in_order, words
 from statementpress import __version__, builder, fonts, layout, load, reproducible
@@ -495,25 +496,7 @@ def test_reference_docx_styles_and_header_are_used(tmp_path, monkeypatch, statem
 @pytest.fixture(scope="session")
 def rendered(docx_path, tmp_path_factory) -> Path:
     """The DOCX converted to PDF by LibreOffice headless, once per session."""
-    out = tmp_path_factory.mktemp("lo")
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{out}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(docx_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    pdf = out / (docx_path.stem + ".pdf")
-    assert result.returncode == 0 and pdf.is_file(), result.stderr
-    return pdf
+    return libreoffice.to_pdf(docx_path, tmp_path_factory.mktemp("lo"))
 
 
 @pytest.fixture(scope="session")

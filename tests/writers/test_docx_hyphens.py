@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import libreoffice
 from conftest import SOURCE
 from statementpress import builder, hyphenation, layout
 from statementpress.writers.docx import styles as docx_styles
@@ -172,28 +173,6 @@ def test_soft_hyphens_leave_the_text_unchanged(docx_file, statement):
 # -- LibreOffice with the Russian hyphenation dictionary --------------------------------------
 
 
-def libreoffice_pdf(docx_path: Path, out: Path) -> Path:
-    """`docx_path` converted to PDF by LibreOffice, with a profile of its own."""
-    result = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{out}/lo-profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(docx_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    pdf = out / (docx_path.stem + ".pdf")
-    assert result.returncode == 0 and pdf.is_file(), result.stderr
-    return pdf
-
-
 def lines_of(pdf: Path) -> list[dict]:
     """Every line LibreOffice set, in reading order: its text, page, left and right edge (pt).
 
@@ -243,7 +222,7 @@ def needs_hyphen_ru():
 @pytest.fixture(scope="module")
 def lo_lines(docx_file, tmp_path_factory) -> list[dict]:
     needs_hyphen_ru()
-    return lines_of(libreoffice_pdf(docx_file, tmp_path_factory.mktemp("lo-hyphens")))
+    return lines_of(libreoffice.to_pdf(docx_file, tmp_path_factory.mktemp("lo-hyphens")))
 
 
 @pytest.mark.slow
@@ -290,7 +269,7 @@ def test_signatory_titles_unhyphenated_even_with_automatic_hyphenation(
                     b'autoHyphenation w:val="false"', b'autoHyphenation w:val="true"'
                 )
             zout.writestr(item, data)
-    lines = lines_of(libreoffice_pdf(auto, tmp_path))
+    lines = lines_of(libreoffice.to_pdf(auto, tmp_path))
     # The rows of the signatories' titles: their words only, with the hyphen they would get.
     words = {x for s in statement.signatories for x in s.title.split()}
     rows = [x for x in lines if set(re.sub(r"(\w)- ", r"\1 ", x["text"] + " ").split()) <= words]
@@ -311,7 +290,7 @@ def test_libreoffice_draws_the_last_signature_line_to_the_text_edge(tmp_path, of
     lined = tmp_path / SOURCE.name
     lined.write_text(text.replace("signature: name-only\n", ""), encoding="utf-8")
     (docx_file,) = builder.build([lined], formats=["docx"], out=tmp_path / "out")
-    pdf = libreoffice_pdf(docx_file, tmp_path)
+    pdf = libreoffice.to_pdf(docx_file, tmp_path)
     page = list(extract_pages(str(pdf)))[-1]
     rules = [o for o in page if isinstance(o, LTLine) and o.height < 1]
     assert rules, "the signature lines are drawn"

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from lxml import etree, html
 from pypdf import PdfReader
 
+import libreoffice
 from conftest import MINIMAL, ROOT, SOURCE
 from parity import assert_words_in_order, normalise, words
 from printed import fragments, hyphen_runs, printed_lines, spacing, text_lines
@@ -522,16 +523,7 @@ def test_docx_columns_hold_their_sources_words_in_order(built, statements):
 @pytest.fixture(scope="module")
 def rendered(built, tmp_path_factory) -> Path:
     """The parallel DOCX converted to PDF by LibreOffice."""
-    out = tmp_path_factory.mktemp("lo")
-    source = built[f"{ID}.ru-en.docx"]
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{out}/lo-profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    pdf = out / (source.stem + ".pdf")
-    assert result.returncode == 0 and pdf.is_file(), result.stderr
-    return pdf
+    return libreoffice.to_pdf(built[f"{ID}.ru-en.docx"], tmp_path_factory.mktemp("lo"))
 
 
 def test_docx_renders_side_by_side_in_libreoffice(rendered, statements):

@@ -157,24 +157,34 @@ def fill_footnote(
     repeated: set[int],
     editorial: str = "",
     hyphens: Hyphenator | None = None,
-) -> None:
-    """The paragraphs of one note, the first opening with the note's number mark, the last
-    ending with `editorial` (the label that says the note is the editors'); `hyphens` puts
-    the layout's soft hyphens into them."""
+    mark: str | None = None,
+) -> list[CT_P]:
+    """The paragraphs of one note (returned), the first opening with the note's number
+    mark, the last ending with `editorial` (the label that says the note is the editors');
+    `hyphens` puts the layout's soft hyphens into them. The mark is Word's own number
+    (`w:footnoteRef`), or the text `mark` where the call has a mark of its own."""
+    made = []
     for k, para in enumerate(model.paragraphs):
         p = checked(CT_P, el("p"))
         note.append(p)
         p.get_or_add_pPr().style = s.FOOTNOTE_TEXT.id
         if k == 0:
-            mark = styled_run(s.FOOTNOTE_REF.id)
-            mark.append(el("footnoteRef"))
-            p.append(mark)
+            run = styled_run(s.FOOTNOTE_REF.id)
+            if mark is None:
+                run.append(el("footnoteRef"))
+            else:
+                text = el("t")
+                text.text = mark
+                run.append(text)
+            p.append(run)
             p.add_r().text = " "
         add_inlines(p, tuple(n for n in para.content if not isinstance(n, NoteRef)), repeated)
         if editorial and k == len(model.paragraphs) - 1:
             p.add_r().text = editorial
         if hyphens is not None:
             hyphens.paragraph(p, s.FOOTNOTE_TEXT)
+        made.append(p)
+    return made
 
 
 class BodyWriter:

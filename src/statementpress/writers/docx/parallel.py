@@ -384,21 +384,8 @@ class _Builder:
             st = self.statements[column]
             model = st.note(number_)
             note = root.add_note(note_id)
-            for k, para in enumerate(model.paragraphs):
-                p = checked(CT_P, el("p"))
-                note.append(p)
-                p.get_or_add_pPr().style = s.FOOTNOTE_TEXT.id
-                if k == 0:
-                    mark = styled_run(s.FOOTNOTE_REF.id)
-                    text = el("t")
-                    text.text = str(number_)
-                    mark.append(text)
-                    p.append(mark)
-                    p.add_r().text = " "
-                content = tuple(n for n in para.content if not isinstance(n, NoteRef))
-                body.add_inlines(p, content, set())
-                if k == len(model.paragraphs) - 1:
-                    p.add_r().text = statement_labels(st.meta)["editorial_mark"]
+            editorial = statement_labels(st.meta)["editorial_mark"]
+            for p in body.fill_footnote(note, model, set(), editorial, mark=str(number_)):
                 self.hyphenated[column].append((p, s.FOOTNOTE_TEXT, ""))
             for run in note.iter(qn("w:r")):
                 self._language(run, column)
