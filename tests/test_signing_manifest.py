@@ -113,6 +113,51 @@ def test_sha256sums_checks_the_signed_files(signed_build):
     assert run.stdout.count(": OK") == 8  # 3 editions, 3 signed copies, manifest, page
 
 
+def test_the_download_page_lists_each_signed_copy_after_its_edition(signed_build):
+    import html.parser
+
+    class Rows(html.parser.HTMLParser):
+        """The text and download link of each row of the page's tables."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[tuple[str, str | None]] = []
+            self.cell: list[str] | None = None
+            self.link: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.cell, self.link = [], None
+            elif tag == "a" and self.cell is not None and dict(attrs).get("download"):
+                self.link = dict(attrs)["href"]
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+        def handle_endtag(self, tag):
+            if tag == "tr" and self.cell is not None:
+                self.rows.append((" ".join("".join(self.cell).split()), self.link))
+                self.cell = None
+
+    page = Rows()
+    page.feed((signed_build / "index.html").read_text(encoding="utf-8"))
+    links = [link for _, link in page.rows if link]
+    # Each PDF, then its signed copy, with the copy's own size and SHA-256.
+    expected = []
+    for lang in ("en", "ru-en", "ru"):
+        expected += [f"{ID}/{ID}.{lang}.pdf", f"{ID}/{ID}.{lang}.signed.pdf"]
+    assert links == expected
+    for text, link in page.rows:
+        if link and link.endswith(".signed.pdf"):
+            assert text.startswith("PDF, signed")
+            assert f"by {SIGNER}" in text and "on 2020-07-16" in text
+            assert _sha256(signed_build / link) in text
+            assert _size(signed_build / link) in text
+    intro = (signed_build / "index.html").read_text(encoding="utf-8")
+    assert "3 editions and 3 signed copies" in intro
+
+
 # Words of the problem lines that `verify` writes about signatures and the manifest.
 SIGNATURE_OR_MANIFEST = (
     "manifest",

@@ -58,6 +58,8 @@ class Signed:
     signer: str | None
     signing_time: str | None
     unsigned: str
+    # Its size, for the page (the manifest lists only the fields above).
+    bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def collect(build_dir: Path) -> Contents:
                         (entry or {}).get("signer"),
                         (entry or {}).get("signing_time"),
                         f"{sid}/{sid}.{lang}.pdf",
+                        path.stat().st_size,
                     )
                 )
                 continue
