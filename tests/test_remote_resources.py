@@ -371,6 +371,14 @@ def test_srcset_candidates_are_each_read():
     assert [r.url for r in found] == ["https://x.example/b.png", "//y/c.png"]
 
 
+def test_an_xml_base_elsewhere_is_read():
+    xhtml = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body xml:base="https://b.example/">'
+        '<img src="a.png"/></body></html>'
+    )
+    assert [r.url for r in remote.references(xhtml, xml=True)] == ["https://b.example/"]
+
+
 def test_xhtml_entities_and_stylesheet_instructions_are_read():
     xhtml = (
         '<?xml version="1.0"?>\n<?xml-stylesheet href="https://pi.example/s.css"?>\n'

@@ -33,10 +33,11 @@ _DROPPED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
 
-# Attributes whose value is one URL that is loaded when the page is opened (`href` is
-# handled apart: on `<a>` and `<area>` it is a hyperlink, elsewhere a resource or a base).
+# Attributes whose value is one URL that is loaded when the page is opened, or the base of
+# the relative URLs under it (`xml:base`); `href` is handled apart: on `<a>` and `<area>` it
+# is a hyperlink, elsewhere a resource or a base.
 _URL_ATTRIBUTES = frozenset(
-    {"src", "poster", "background", "codebase", "archive", "manifest", "lowsrc", "dynsrc"}
+    {"src", "poster", "background", "codebase", "archive", "manifest", "lowsrc", "dynsrc", "base"}
 )
 _SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
 _HYPERLINKS = frozenset({"a", "area"})
