@@ -409,3 +409,26 @@ def rendered(render: object) -> list[Diagnostic]:
     except StatementpressError as exc:
         return [Diagnostic("", 0, 0, exc.format_message())]
     return []
+
+
+def rendered_locally(
+    layout: layouts.Layout,
+    edition: str,
+    names: Sequence[str],
+    render: Callable[[], tuple[str | bytes, Iterable[str]]],
+    xml: bool = False,
+) -> list[Diagnostic]:
+    """Run `render()`, which renders a page of the `edition` ("HTML") from the layout's
+    templates `names` as the writer does, without writing, and returns its markup (XHTML
+    with `xml`) and its separate stylesheets: a problem for the layout error it raises,
+    else one for each thing the page would make a reader's software fetch from the network
+    or run when opened (`remote.check`; the page is parsed once)."""
+    from statementpress import remote
+
+    try:
+        markup, stylesheets = render()
+    except StatementpressError as exc:
+        return [Diagnostic("", 0, 0, exc.format_message())]
+    if isinstance(markup, bytes):
+        markup = markup.decode("utf-8")
+    return remote.check(layout, edition, names, markup, xml=xml, stylesheets=stylesheets)

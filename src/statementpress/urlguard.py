@@ -47,7 +47,7 @@ def refused_error(url: str) -> BaseException:
     return error
 
 
-def _decode_data(url: str) -> tuple[str, bytes]:
+def decode_data(url: str) -> tuple[str, bytes]:
     """The media type and bytes of a `data:` URL."""
     header, _, payload = url[len("data:") :].partition(",")
     media_type = header.split(";", 1)[0] or "text/plain"
@@ -73,7 +73,7 @@ def guarded_fetcher(files: Iterable[Path], data_urls: Iterable[str]):
 
         def fetch(self, url: str, headers=None):  # noqa: D102 - WeasyPrint API
             if url in self.data_urls:
-                media_type, body = _decode_data(url)
+                media_type, body = decode_data(url)
                 return URLFetcherResponse(url, body, {"Content-Type": media_type})
             if url.lower().startswith("file:"):
                 parts = urlsplit(url)

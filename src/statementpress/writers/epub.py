@@ -217,30 +217,38 @@ def content(
         )
         for path, style in first_style.items()
     ]
-    css_folder = PurePosixPath(STYLESHEET).parent
     extra = []
     bold = fonts.synthetic_bold(face, shown)
     if bold is not None:
         # The bold made from the regular (synthetic_bold.py), so that reading systems show
         # the same bold as the PDF instead of drawing their own or none.
-        path = Path(face.regular.stem + "-SyntheticBold" + fonts.SYNTHETIC_BOLD_SUFFIX)
+        path = _synthetic_bold_path(face)
         font_items.append(
             ManifestItem("font-bold-synthetic", _font_href(path), fonts.media_type(path), bold)
         )
-        extra.append(
-            {
-                "url": _relative(_font_href(path), css_folder),
-                "format": fonts.css_format(path),
-                "weight": fonts.CSS_STYLES["bold"][0],
-                "style": fonts.CSS_STYLES["bold"][1],
-            }
-        )
+        extra.append(_synthetic_bold_source(face))
     css, page = _documents(statement, layout, face, extra)
     return [
         ManifestItem("statement", CONTENT, "application/xhtml+xml", page),
         ManifestItem("css", STYLESHEET, "text/css", css.encode("utf-8")),
         *font_items,
     ]
+
+
+def _synthetic_bold_path(face: fonts.FontFace) -> Path:
+    """The name of the bold synthesised from the face's regular."""
+    return Path(face.regular.stem + "-SyntheticBold" + fonts.SYNTHETIC_BOLD_SUFFIX)
+
+
+def _synthetic_bold_source(face: fonts.FontFace) -> dict[str, Any]:
+    """The @font-face source of the bold synthesised from the face's regular."""
+    path = _synthetic_bold_path(face)
+    return {
+        "url": _relative(_font_href(path), PurePosixPath(STYLESHEET).parent),
+        "format": fonts.css_format(path),
+        "weight": fonts.CSS_STYLES["bold"][0],
+        "style": fonts.CSS_STYLES["bold"][1],
+    }
 
 
 def _documents(
@@ -272,13 +280,24 @@ TEMPLATES = ("statement.html.j2", "epub.css.j2")
 
 
 def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
-    """Templates compile and render to well-formed XHTML; the face has the labels and date
-    the package shows; `SOURCE_DATE_EPOCH`, if set, is a time ZIP can store."""
+    """Templates compile and render to well-formed XHTML that makes a reading system fetch
+    nothing from the network (`remote`); the face has the labels and date the package
+    shows; `SOURCE_DATE_EPOCH`, if set, is a time ZIP can store."""
     from statementpress import checks
 
     face = fonts.face_for(layout, statement.meta.lang)
-    found = checks.templates(layout, TEMPLATES) or checks.rendered(
-        lambda: _documents(statement, layout, face)
+    # The bold the writer synthesises where the face has none (as `fonts.synthetic_bold`
+    # decides), so that the stylesheet is rendered with the sources it is written with.
+    extra = []
+    if "bold" not in face.files and face.bold_synthesis_em > 0:
+        extra.append(_synthetic_bold_source(face))
+
+    def documents() -> tuple[bytes, list[str]]:
+        css, page = _documents(statement, layout, face, extra)
+        return page, [css]
+
+    found = checks.templates(layout, TEMPLATES) or checks.rendered_locally(
+        layout, "EPUB", TEMPLATES, documents, xml=True
     )
     found += checks.drawn_glyphs(statement, layout, checks.language_drawn(statement, layout))
     return found + reproducible.problems(zip_format=True)

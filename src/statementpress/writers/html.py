@@ -82,6 +82,31 @@ def _links(editions: Sequence[Edition], lang: str) -> list[dict[str, str]]:
     return found
 
 
+def _values(statement: Statement, layout: Layout) -> dict[str, Any]:
+    """What the stylesheet template is given besides the @font-face sources."""
+    lang = statement.meta.lang
+    face = fonts.face_for(layout, lang)
+    hyphenate = layout.get("text.hyphenate") and face.hyphenate
+    return {
+        "family": face.family,
+        "policy": hyphenation.policy(layout, lang) if hyphenate else None,
+    }
+
+
+def _render_page(
+    statement: Statement,
+    layout: Layout,
+    links: list[dict[str, str]],
+    code: qr.Requisite | None,
+    faces: list[dict[str, Any]],
+) -> str:
+    """The page with its stylesheet inlined, given the links and @font-face sources."""
+    css = layout.render("screen.css.j2", faces=faces, **_values(statement, layout))
+    return render(
+        statement, layout, mode="html", stylesheets=[{"text": css}], editions=links, code=code
+    )
+
+
 def page(
     statement: Statement,
     layout: Layout,
@@ -91,25 +116,12 @@ def page(
     """The HTML edition's markup, its stylesheet (and, with `fonts_inline` and the layout's
     `screen.embed_fonts`, the face's glyphs it shows) inlined so that the page stands alone,
     and the layout's QR-code requisite beside the list of editions."""
-    lang = statement.meta.lang
-    face = fonts.face_for(layout, lang)
-    hyphenate = layout.get("text.hyphenate") and face.hyphenate
-    values = {
-        "family": face.family,
-        "policy": hyphenation.policy(layout, lang) if hyphenate else None,
-    }
     links = _links(editions, statement.meta.lang)
     code = qr.requisite(statement, layout)
-
-    def rendered(faces: list[dict[str, Any]]) -> str:
-        css = layout.render("screen.css.j2", faces=faces, **values)
-        return render(
-            statement, layout, mode="html", stylesheets=[{"text": css}], editions=links, code=code
-        )
-
-    text = rendered([])
+    text = _render_page(statement, layout, links, code, [])
     if fonts_inline and layout.get("screen.embed_fonts"):
-        text = rendered(web_fonts(face, text, layout))
+        face = fonts.face_for(layout, statement.meta.lang)
+        text = _render_page(statement, layout, links, code, web_fonts(face, text, layout))
     return text
 
 
@@ -117,12 +129,43 @@ def page(
 TEMPLATES = ("statement.html.j2", "screen.css.j2")
 
 
+def _checked_page(statement: Statement, layout: Layout) -> str:
+    """The page as `page` writes it, but cheaply: links to an edition of every other
+    format, and @font-face sources of the styles the face has without their glyphs (the
+    templates see lists like those of the page written, so that what they write in a loop
+    over them is checked too)."""
+    from statementpress.writers import WRITERS
+
+    m = statement.meta
+    links = [
+        {
+            "href": f"{m.id}.{m.lang}.{w.extension}",
+            "label": w.label,
+            "lang": "",
+            "media_type": w.media_type,
+            "size": human_size(1024),
+        }
+        for w in WRITERS.values()
+        if w.name != "html"
+    ]
+    faces = []
+    if layout.get("screen.embed_fonts"):
+        face = fonts.face_for(layout, m.lang)
+        for style in styles_used("<em><strong>", layout):
+            if style in face.files:
+                weight, css_style = fonts.CSS_STYLES[style]
+                url = "data:font/woff2;base64,"
+                faces.append({"url": url, "format": "woff2", "weight": weight, "style": css_style})
+    return _render_page(statement, layout, links, qr.requisite(statement, layout), faces)
+
+
 def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
-    """The page's templates compile and render for this statement."""
+    """The page's templates compile and render for this statement, and what they write
+    makes a reader's browser fetch nothing from the network (`remote`)."""
     from statementpress import checks
 
-    return checks.templates(layout, TEMPLATES) or checks.rendered(
-        lambda: page(statement, layout, fonts_inline=False)
+    return checks.templates(layout, TEMPLATES) or checks.rendered_locally(
+        layout, "HTML", TEMPLATES, lambda: (_checked_page(statement, layout), ())
     )
 
 

@@ -76,15 +76,13 @@ def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
     )
 
 
-def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
-    """The versions must line up unit by unit (`parallel.check`)."""
-    return parallel.check(statements)
+# The layout's templates this edition renders (their parents and imports are followed).
+TEMPLATES = (TEMPLATE, "screen.css.j2", "parallel-screen.css.j2")
 
 
-def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
-    """Write the parallel HTML page of `statements` (in column order) to `dest`."""
-    layout = layouts[0]
-    page = render(
+def page(statements: Sequence[Statement], layout: Layout) -> str:
+    """The parallel HTML page of `statements` (in column order), its stylesheet inlined."""
+    return render(
         statements,
         layout,
         mode="html",
@@ -92,5 +90,19 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
         # The code of the first column's version: the authoritative text, where there is one.
         code=qr.requisite(statements[0], layout),
     )
-    dest.write_text(page, encoding="utf-8")
+
+
+def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
+    """The versions must line up unit by unit (`parallel.check`); then the page, rendered
+    as it is written, must make a reader's browser fetch nothing from the network."""
+    from statementpress import checks
+
+    return parallel.check(statements) or checks.rendered_locally(
+        layouts[0], "parallel HTML", TEMPLATES, lambda: (page(statements, layouts[0]), ())
+    )
+
+
+def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
+    """Write the parallel HTML page of `statements` (in column order) to `dest`."""
+    dest.write_text(page(statements, layouts[0]), encoding="utf-8")
     return dest
