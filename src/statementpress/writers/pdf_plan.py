@@ -90,13 +90,64 @@ class Paragraph:
     ragged: bool = False
     # The kind of each break by its `at`, made on first use (`kind`).
     kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    # The breaks in arrays while `breaks` is empty (`pack`): a long statement's planned
+    # paragraphs are kept through every layout, and a Break object is ~5 times larger.
+    packed: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def kind(self, at: int) -> str:
         """The kind of the break before character `at`."""
         if not self.kinds:
-            for b in reversed(self.breaks):  # the first break at a place is the one
-                self.kinds[b.at] = b.kind
+            for b_at, b_kind in reversed(self.places()):  # the first break at a place is the one
+                self.kinds[b_at] = b_kind
         return self.kinds.get(at, "end")
+
+    def places(self) -> list[tuple[int, str]]:
+        """Each break's `at` and `kind`, in order, packed (`pack`) or not."""
+        if self.packed is not None:
+            ats, kinds = self.packed[0], self.packed[1]
+            return [(at, _KINDS[code]) for at, code in zip(ats, kinds, strict=True)]
+        return [(b.at, b.kind) for b in self.breaks]
+
+
+# The kinds of breaks in `Paragraph.packed`, by their code there.
+_KINDS = ("space", "hyphen", "real", "end")
+
+
+def pack(paragraph: Paragraph) -> None:
+    """Keep `paragraph`'s breaks in arrays instead of objects, until `unpack`.
+
+    The numbers go into arrays as they are (machine doubles and 64-bit integers), so that
+    the breaks made again are equal to the first.
+    """
+    from array import array
+
+    if paragraph.packed is not None:
+        return
+    breaks = paragraph.breaks
+    paragraph.packed = (
+        array("q", [b.at for b in breaks]),
+        bytes(_KINDS.index(b.kind) for b in breaks),
+        array("d", [b.width for b in breaks]),
+        array("d", [b.resume for b in breaks]),
+        array("q", [b.stretch for b in breaks]),
+        array("q", [b.resume_stretch for b in breaks]),
+    )
+    paragraph.breaks = []
+    paragraph.kinds = {}
+
+
+def unpack(paragraph: Paragraph) -> None:
+    """Make `paragraph`'s breaks objects again, as they were before `pack`."""
+    if paragraph.packed is None:
+        return
+    ats, kinds, widths, resumes, stretches, resume_stretches = paragraph.packed
+    paragraph.breaks = [
+        Break(at, _KINDS[code], width, resume, stretch, resume_stretch)
+        for at, code, width, resume, stretch, resume_stretch in zip(
+            ats, kinds, widths, resumes, stretches, resume_stretches, strict=True
+        )
+    ]
+    paragraph.packed = None
 
 
 class Measure:
@@ -189,8 +240,7 @@ def measure(
     it is justified.
     """
     element_lines = analysis.of(element)
-    styles = analysis.styles.get(element)
-    chars = analysis.chars.get(element)
+    chars, styles = analysis.source(element)
     if not element_lines or styles is None or not chars or None in styles:
         return None
     style = element_lines[0].texts[0].style
@@ -307,7 +357,7 @@ def plan(
 def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
     """Write `paragraph.chosen` into the markup of `element` (see the module)."""
     chosen = set(paragraph.chosen)
-    kinds = {b.at: b.kind for b in paragraph.breaks}
+    kinds = dict(paragraph.places())
     inserts: dict[tuple[int, str], list[tuple[int, str]]] = {}
 
     def insert(char: Char, offset: int, text: str) -> None:

@@ -132,17 +132,19 @@ class _Rounds:
         import cssselect2
 
         elements = [e for e in page.etree_element.iter() if isinstance(e.tag, str)]
+        # The elements with lines of their own, left out of another's characters (an element
+        # is never its own descendant: the set does for every element as it is).
         own = {elements[k] for k in self.own}
         for key in sorted(self.moved):
             _add_style(elements[key], "break-before: page")
         for key, paragraph in sorted((self.paragraphs or {}).items()):
             if key not in self.unplanned:
                 element = elements[key]
-                pdf_plan.write(element, pdf_lines.chars(element, own - {element}), paragraph)
+                pdf_plan.write(element, pdf_lines.chars(element, own), paragraph)
         for key, places in sorted(self.forbidden.items()):
             if key in self.unplanned or key not in (self.paragraphs or {}):
                 element = elements[key]
-                chars = pdf_lines.chars(element, own - {element})
+                chars = pdf_lines.chars(element, own)
                 pdf_plan.keep_whole(page.etree_element, chars, places)
         # The selector tree keeps each element's children: build it again.
         page.wrapper_element = cssselect2.ElementWrapper.from_html_root(
@@ -170,6 +172,9 @@ class _Rounds:
             )
         # Every width is measured: the cache (a width per word and part of word) can go.
         self.widths = pdf_plan.Measure()
+        # The breaks are needed again only where a line end is forbidden (`learn`).
+        for paragraph in self.paragraphs.values():
+            pdf_plan.pack(paragraph)
 
     def _plan_language(
         self, analysis: pdf_lines.Analysis, keys: dict[int, int], lang: str, elements: list
@@ -252,9 +257,11 @@ class _Rounds:
             planned = (self.paragraphs or {}).get(key)
             if planned is not None and key not in self.unplanned:
                 lang = planned.lang or self.lang
+                pdf_plan.unpack(planned)
                 chosen = pdf_plan.plan(
                     planned, self.policy(lang), self.penalty[lang], self.forbidden[key]
                 )
+                pdf_plan.pack(planned)
                 if chosen is None:
                     self.unplanned.add(key)
                 else:
