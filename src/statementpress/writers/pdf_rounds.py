@@ -318,6 +318,8 @@ def render(
             continue
         analysis = pdf_lines.analyse(document)
         if rounds.paragraphs is None:
+            # The planning needs the lines (their text boxes and styles), not the pages.
+            document = None
             rounds.plan(analysis, keys)
             continue
         if not rounds.learn(analysis, keys, elements):
