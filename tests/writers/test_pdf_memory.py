@@ -26,6 +26,8 @@ def test_packed_breaks_come_back_equal():
     paragraph = _paragraph()
     before = list(paragraph.breaks)
     kinds = {b.at: b.kind for b in before}
+    assert all(paragraph.kind(at) == kind for at, kind in kinds.items())
+    assert paragraph.kind(299) == paragraph.kind(399) == "end"
     pdf_plan.pack(paragraph)
     assert paragraph.breaks == [] and paragraph.packed is not None
     # Packed, the places and kinds are still known (the markup is written from them).

@@ -25,6 +25,7 @@ breaks otherwise than planned is left to it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,18 +89,23 @@ class Paragraph:
     lang: str | None = None
     # Start-aligned: the lines are not stretched, the white is left at their end.
     ragged: bool = False
-    # The kind of each break by its `at`, made on first use (`kind`).
-    kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     # The breaks in arrays while `breaks` is empty (`pack`): a long statement's planned
     # paragraphs are kept through every layout, and a Break object is ~5 times larger.
     packed: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def kind(self, at: int) -> str:
-        """The kind of the break before character `at`."""
-        if not self.kinds:
-            for b_at, b_kind in reversed(self.places()):  # the first break at a place is the one
-                self.kinds[b_at] = b_kind
-        return self.kinds.get(at, "end")
+        """The kind of the (first) break before character `at`, "end" if there is none.
+
+        Found by bisection, the breaks being in order of `at`: a table of them all would be
+        another entry per break of a long statement, all of them alive while it is planned.
+        """
+        if self.packed is not None:
+            ats, codes = self.packed[0], self.packed[1]
+            index = bisect_left(ats, at)
+            return _KINDS[codes[index]] if index < len(ats) and ats[index] == at else "end"
+        index = bisect_left(self.breaks, at, key=_at)
+        found = index < len(self.breaks) and self.breaks[index].at == at
+        return self.breaks[index].kind if found else "end"
 
     def places(self) -> list[tuple[int, str]]:
         """Each break's `at` and `kind`, in order, packed (`pack`) or not."""
@@ -107,6 +113,10 @@ class Paragraph:
             ats, kinds = self.packed[0], self.packed[1]
             return [(at, _KINDS[code]) for at, code in zip(ats, kinds, strict=True)]
         return [(b.at, b.kind) for b in self.breaks]
+
+
+def _at(b: Break) -> int:
+    return b.at
 
 
 # The kinds of breaks in `Paragraph.packed`, by their code there.
@@ -133,7 +143,6 @@ def pack(paragraph: Paragraph) -> None:
         array("q", [b.resume_stretch for b in breaks]),
     )
     paragraph.breaks = []
-    paragraph.kinds = {}
 
 
 def unpack(paragraph: Paragraph) -> None:
