@@ -284,25 +284,28 @@ def chars(element: Any, own_lines: set[Any]) -> list[Char]:
 _ONE_CHAR: dict[str, str] = {}
 
 
-def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:
-    """Match the printed lines of one element to its markup; the style of each character.
+def _match(element_lines: list[Line], source: list[Char]) -> tuple[list[Any], list[Any]] | None:
+    """Match the printed lines of one element to its markup: the style of each character,
+    and for each line its `start`, `end` and `hyphen`.
 
     The printed characters are matched one by one against the markup's (spaces aside); a
     hyphen at a line's end that the markup does not have there was added by hyphenation.
-    Sets each line's `start`, `end` and `hyphen`. None when the two differ otherwise
-    (text-transform, generated text): nothing is known.
+    None when the two differ otherwise (text-transform, generated text): nothing is known.
+    The lines are left as they are (`_align` sets what is found).
     """
     styles: list[Any] = [None] * len(source)
+    marks: list[tuple[int, int, str | None]] = []
     position = 0
     for line in element_lines:
         hyphen = line.texts[-1].style["hyphenate_character"]
-        line.start = position
+        start = position
+        pending = False  # ends in a hyphen: added or real, the markup tells below
         for box_index, box in enumerate(line.texts):
             text = box.text
             if box_index == len(line.texts) - 1:
                 text = text.rstrip(_SPACE)
                 if hyphen and text.endswith(hyphen) and len(line.text.strip()) > len(hyphen):
-                    line.hyphen = "pending"  # added or real: the markup tells below
+                    pending = True
                     text = text[: -len(hyphen)]
             for char in text:
                 if char in _SPACE or char in INVISIBLE:
@@ -311,17 +314,31 @@ def _align(element_lines: list[Line], source: list[Char]) -> list[Any] | None:
                     return None
                 styles[position] = box.style
                 position += 1
-        if line.hyphen == "pending":
+        kind = None
+        if pending:
             ahead = "".join(c.char for c in source[position : position + len(hyphen)])
             if ahead == hyphen:
-                line.hyphen = "real"
+                kind = "real"
                 for _ in hyphen:
                     styles[position] = line.texts[-1].style
                     position += 1
             else:
-                line.hyphen = "added"
-        line.end = position
-    return styles
+                kind = "added"
+        marks.append((start, position, kind))
+    return styles, marks
+
+
+def _align(element_lines: list[Line], source: list[Char]) -> bool:
+    """Set each line's `start`, `end` and `hyphen` from its element's markup (`_match`);
+    whether the lines matched it (else nothing is set)."""
+    matched = _match(element_lines, source)
+    if matched is None:
+        return False
+    for line, (start, end, hyphen) in zip(element_lines, matched[1], strict=True):
+        line.start, line.end = start, end
+        if hyphen is not None:
+            line.hyphen = hyphen
+    return True
 
 
 def _fragments(all_lines: list[Line]) -> None:
@@ -345,9 +362,14 @@ class Analysis:
     """A laid-out document's lines, and for each element with lines its characters."""
 
     lines: list[Line]
+    # The characters and their styles of the elements asked for (`source`), made on first
+    # use: the characters of a long statement's every element at once are hundreds of MB.
+    # A caller done with an element pops it from both.
     chars: dict[Any, list[Char]]
     # The style of each character of an element, where its lines matched the markup.
     styles: dict[Any, list[Any]]
+    # The elements with lines of their own (left out of another element's characters).
+    own_lines: set[Any] = field(default_factory=set)
     # The lines by element, made on first use (`of`): a long statement has many of both.
     by_element: dict[Any, list[Line]] = field(default_factory=dict)
 
@@ -358,26 +380,35 @@ class Analysis:
                 self.by_element.setdefault(line.element, []).append(line)
         return list(self.by_element.get(element, ()))
 
+    def source(self, element: Any) -> tuple[list[Char], list[Any] | None]:
+        """The characters of `element`'s markup (`chars`) and the style of each, None when
+        its lines did not match the markup."""
+        if element not in self.chars:
+            source = chars(element, self.own_lines)
+            self.chars[element] = source
+            matched = _match(self.of(element), source)
+            if matched is not None:
+                self.styles[element] = matched[0]
+        return self.chars[element], self.styles.get(element)
+
 
 def analyse(document: Any) -> Analysis:
-    """The lines of `document`, matched to the markup of their elements."""
+    """The lines of `document`, matched to the markup of their elements.
+
+    Each element's characters are made for the match and dropped after it, so that only
+    one element's are held at a time (`Analysis.source` makes them again on demand).
+    """
     all_lines = lines(document)
     own_lines = {line.element for line in all_lines}
-    by_element: dict[Any, list[Line]] = {}
-    for line in all_lines:
-        by_element.setdefault(line.element, []).append(line)
-    analysis = Analysis(all_lines, {}, {})
-    for element, element_lines in by_element.items():
-        source = chars(element, own_lines - {element})
-        analysis.chars[element] = source
-        styles = _align(element_lines, source)
-        if styles is None:
+    analysis = Analysis(all_lines, {}, {}, own_lines)
+    for element in {line.element: None for line in all_lines}:
+        element_lines = analysis.of(element)
+        # The element itself is never one of its descendants: `own_lines` as it is will do.
+        if not _align(element_lines, chars(element, own_lines)):
             for line in element_lines:
                 line.start = line.end = None
                 line.hyphen = "real" if line.text.rstrip(_SPACE).endswith("-") else None
                 line.problems.append("unmatched")
-        else:
-            analysis.styles[element] = styles
     for in_flow in flows(all_lines):
         _fragments(in_flow)
     return analysis

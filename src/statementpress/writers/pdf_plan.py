@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,15 +91,72 @@ class Paragraph:
     lang: str | None = None
     # Start-aligned: the lines are not stretched, the white is left at their end.
     ragged: bool = False
-    # The kind of each break by its `at`, made on first use (`kind`).
-    kinds: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    # The breaks in arrays while `breaks` is empty (`pack`): a long statement's planned
+    # paragraphs are kept through every layout, and a Break object is ~5 times larger.
+    packed: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def kind(self, at: int) -> str:
-        """The kind of the break before character `at`."""
-        if not self.kinds:
-            for b in reversed(self.breaks):  # the first break at a place is the one
-                self.kinds[b.at] = b.kind
-        return self.kinds.get(at, "end")
+        """The kind of the (first) break before character `at`, "end" if there is none.
+
+        Found by bisection, the breaks being in order of `at`: a table of them all would be
+        another entry per break of a long statement, all of them alive while it is planned.
+        """
+        if self.packed is not None:
+            ats, codes = self.packed[0], self.packed[1]
+            index = bisect_left(ats, at)
+            return _KINDS[codes[index]] if index < len(ats) and ats[index] == at else "end"
+        index = bisect_left(self.breaks, at, key=_at)
+        found = index < len(self.breaks) and self.breaks[index].at == at
+        return self.breaks[index].kind if found else "end"
+
+    def places(self) -> list[tuple[int, str]]:
+        """Each break's `at` and `kind`, in order, packed (`pack`) or not."""
+        if self.packed is not None:
+            ats, kinds = self.packed[0], self.packed[1]
+            return [(at, _KINDS[code]) for at, code in zip(ats, kinds, strict=True)]
+        return [(b.at, b.kind) for b in self.breaks]
+
+
+def _at(b: Break) -> int:
+    return b.at
+
+
+# The kinds of breaks in `Paragraph.packed`, by their code there.
+_KINDS = ("space", "hyphen", "real", "end")
+
+
+def pack(paragraph: Paragraph) -> None:
+    """Keep `paragraph`'s breaks in arrays instead of objects, until `unpack`.
+
+    The numbers go into arrays as they are (machine doubles and 64-bit integers), so that
+    the breaks made again are equal to the first.
+    """
+    if paragraph.packed is not None:
+        return
+    breaks = paragraph.breaks
+    paragraph.packed = (
+        array("q", [b.at for b in breaks]),
+        bytes(_KINDS.index(b.kind) for b in breaks),
+        array("d", [b.width for b in breaks]),
+        array("d", [b.resume for b in breaks]),
+        array("q", [b.stretch for b in breaks]),
+        array("q", [b.resume_stretch for b in breaks]),
+    )
+    paragraph.breaks = []
+
+
+def unpack(paragraph: Paragraph) -> None:
+    """Make `paragraph`'s breaks objects again, as they were before `pack`."""
+    if paragraph.packed is None:
+        return
+    ats, kinds, widths, resumes, stretches, resume_stretches = paragraph.packed
+    paragraph.breaks = [
+        Break(at, _KINDS[code], width, resume, stretch, resume_stretch)
+        for at, code, width, resume, stretch, resume_stretch in zip(
+            ats, kinds, widths, resumes, stretches, resume_stretches, strict=True
+        )
+    ]
+    paragraph.packed = None
 
 
 class Measure:
@@ -191,8 +249,7 @@ def measure(
     it is justified.
     """
     element_lines = analysis.of(element)
-    styles = analysis.styles.get(element)
-    chars = analysis.chars.get(element)
+    chars, styles = analysis.source(element)
     if not element_lines or styles is None or not chars or None in styles:
         return None
     style = element_lines[0].texts[0].style
@@ -265,23 +322,39 @@ class Lines:
 
 def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
     """The lines `paragraph` may be set in (see `Lines`); no line ends in a word at a
-    place of `forbidden`."""
-    usable = [b for b in paragraph.breaks if b.kind == "space" or b.at not in forbidden]
-    nodes = [Break(0, "start", 0.0, 0.0, 0, 0), *usable, paragraph.end]
-    resumes = [b.resume for b in nodes]
-    resume_stretches = [b.resume_stretch for b in nodes]
+    place of `forbidden`. Its breaks may be packed (`pack`): they are read as they are."""
+    if paragraph.packed is not None:
+        ats, codes, widths, resumes, stretches, resume_stretches = paragraph.packed
+        kinds = [_KINDS[code] for code in codes]
+    else:
+        breaks = paragraph.breaks
+        ats = [b.at for b in breaks]
+        kinds = [b.kind for b in breaks]
+        widths = [b.width for b in breaks]
+        resumes = [b.resume for b in breaks]
+        stretches = [b.stretch for b in breaks]
+        resume_stretches = [b.resume_stretch for b in breaks]
+    usable = [n for n, kind in enumerate(kinds) if kind == "space" or ats[n] not in forbidden]
+    end = paragraph.end
+    # The places: the paragraph's start, every usable break, its end.
+    at = [0, *(ats[n] for n in usable), end.at]
+    width = [0.0, *(widths[n] for n in usable), end.width]
+    resume = [0.0, *(resumes[n] for n in usable), end.resume]
+    stretch = [0, *(stretches[n] for n in usable), end.stretch]
+    resume_stretch = [0, *(resume_stretches[n] for n in usable), end.resume_stretch]
+    hyphenated = [False, *(kinds[n] in ("hyphen", "real") for n in usable), False]
     full = paragraph.width - _SAFETY
     # The first line's room is less its indent (subtracted first, as it always was).
     first_line = paragraph.width - paragraph.indent - _SAFETY
     size, shrink, ragged = paragraph.size, paragraph.shrink, paragraph.ragged
-    last = len(nodes) - 1
+    last = len(at) - 1
     first = array("q", [0, 0])
     demerits = array("d")
-    for j in range(1, len(nodes)):
-        end = nodes[j]
+    for j in range(1, len(at)):
+        end_width, end_stretch = width[j], stretch[j]
         for i in range(j - 1, -1, -1):
             available = first_line if i == 0 else full
-            natural = end.width - resumes[i]
+            natural = end_width - resume[i]
             if natural > available:
                 break  # starting earlier only makes the line longer
             if j == last:
@@ -290,7 +363,7 @@ def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
                 white = (available + _SAFETY - natural) / size
                 cost = (_LINE_PENALTY + 100 * (white / _RAG_EM) ** 3) ** 2
             else:
-                spaces = end.stretch - resume_stretches[i]
+                spaces = end_stretch - resume_stretch[i]
                 if spaces <= 0:
                     cost = 1e12
                 else:
@@ -302,9 +375,7 @@ def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
                     cost = (_LINE_PENALTY + badness) ** 2
             demerits.append(cost)
         first.append(len(demerits))
-    return Lines(
-        [b.at for b in nodes], [b.kind in ("hyphen", "real") for b in nodes], first, demerits
-    )
+    return Lines(at, hyphenated, first, demerits)
 
 
 def plan(
@@ -427,7 +498,7 @@ def _chosen(
 def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
     """Write `paragraph.chosen` into the markup of `element` (see the module)."""
     chosen = set(paragraph.chosen)
-    kinds = {b.at: b.kind for b in paragraph.breaks}
+    kinds = dict(paragraph.places())
     inserts: dict[tuple[int, str], list[tuple[int, str]]] = {}
 
     def insert(char: Char, offset: int, text: str) -> None:

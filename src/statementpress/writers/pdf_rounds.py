@@ -136,17 +136,19 @@ class _Rounds:
         import cssselect2
 
         elements = [e for e in page.etree_element.iter() if isinstance(e.tag, str)]
+        # The elements with lines of their own, left out of another's characters (an element
+        # is never its own descendant: the set does for every element as it is).
         own = {elements[k] for k in self.own}
         for key in sorted(self.moved):
             _add_style(elements[key], "break-before: page")
         for key, paragraph in sorted((self.paragraphs or {}).items()):
             if key not in self.unplanned:
                 element = elements[key]
-                pdf_plan.write(element, pdf_lines.chars(element, own - {element}), paragraph)
+                pdf_plan.write(element, pdf_lines.chars(element, own), paragraph)
         for key, places in sorted(self.forbidden.items()):
             if key in self.unplanned or key not in (self.paragraphs or {}):
                 element = elements[key]
-                chars = pdf_lines.chars(element, own - {element})
+                chars = pdf_lines.chars(element, own)
                 pdf_plan.keep_whole(page.etree_element, chars, places)
         # The selector tree keeps each element's children: build it again.
         page.wrapper_element = cssselect2.ElementWrapper.from_html_root(
@@ -184,6 +186,9 @@ class _Rounds:
         for element in elements:
             paragraph = pdf_plan.measure(analysis, element, policy, self.widths, self.shrink)
             if paragraph is not None:
+                # Its breaks packed from now on (planning reads them packed): a long
+                # statement has a million, ~5 times larger as objects.
+                pdf_plan.pack(paragraph)
                 measured[keys[id(element)]] = paragraph
             # Measured: its characters are not needed again, and a long statement has
             # millions (they go as the measures come, not after).
@@ -339,6 +344,8 @@ def render(
             continue
         analysis = pdf_lines.analyse(document)
         if rounds.paragraphs is None:
+            # The planning needs the lines (their text boxes and styles), not the pages.
+            document = None
             rounds.plan(analysis, keys)
             continue
         if not rounds.learn(analysis, keys, elements):
