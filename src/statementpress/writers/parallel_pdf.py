@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from statementpress import fonts, hyphenation, parallel, urlguard
+from statementpress import fonts, hyphenation, parallel
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers import parallel_html, pdf, pdf_lines, pdf_rounds
+from statementpress.writers import parallel_html, pdf, pdf_lines
 
 
 def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
@@ -53,29 +53,15 @@ def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Di
 
 def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
     """Write the parallel PDF of `statements` (in column order) to `dest`."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
-
     layout = layouts[0]
-    # As in the single PDF: only the columns' font files and our own data: URLs are fetched.
-    fetcher = pdf.guarded_fetcher(layout, statements)
-    font_config = FontConfiguration()
-    try:
-        css = weasyprint.CSS(
-            string=stylesheet(statements, layout),
-            font_config=font_config,
-            base_url=urlguard.BASE_URL,
-            url_fetcher=fetcher,
-        )
-        markup = parallel_html.render(statements, layout, mode="pdf")
-        # Each column's notes follow its text (not footnotes): no note is kept with its call.
-        document, analysis = pdf_rounds.render(
-            markup, statements[0], layout, [css], font_config, fetcher, footnotes=False
-        )
-    except FatalURLFetchingError as exc:
-        raise pdf.refused(layout, exc) from None
-    pdf_lines.mark_added_hyphens(analysis)
+    # Each column's notes follow its text (not footnotes): no note is kept with its call.
+    document = pdf.laid_out(
+        statements,
+        layout,
+        stylesheet(statements, layout),
+        parallel_html.render(statements, layout, mode="pdf"),
+        footnotes=False,
+    )
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
     with pdf_lines.soft_hyphens():

@@ -277,33 +277,48 @@ def guarded_fetcher(layout: Layout, statements: Sequence[Statement]) -> Any:
     return urlguard.guarded_fetcher(files, ours)
 
 
-def write(statement: Statement, layout: Layout, dest: Path) -> Path:
-    """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
+def laid_out(
+    statements: Sequence[Statement],
+    layout: Layout,
+    css: str,
+    markup: str,
+    footnotes: bool = True,
+) -> Any:
+    """`markup` laid out with the stylesheet `css` in the layout rounds (`pdf_rounds`): the
+    WeasyPrint document of the PDF of `statements` (one, or a parallel edition's columns),
+    its added hyphens marked for the text layer. Only their faces' font files and our own
+    data: URLs are fetched (`guarded_fetcher`); a URL refused is the layout's error."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    lab = statement_labels(statement.meta)
-    fetcher = guarded_fetcher(layout, [statement])
+    fetcher = guarded_fetcher(layout, statements)
     try:
         # The stylesheet goes to WeasyPrint as a CSS object, not inlined in the page: its
         # @font-face rules need the font configuration, and its strings must not be
         # HTML-escaped.
         font_config = FontConfiguration()
-        css = weasyprint.CSS(
-            string=stylesheet(statement, layout),
-            font_config=font_config,
-            base_url=urlguard.BASE_URL,
-            url_fetcher=fetcher,
+        sheet = weasyprint.CSS(
+            string=css, font_config=font_config, base_url=urlguard.BASE_URL, url_fetcher=fetcher
         )
-        markup = html.render(statement, layout, mode="pdf")
         document, analysis = pdf_rounds.render(
-            markup, statement, layout, [css], font_config, url_fetcher=fetcher
+            markup, statements[0], layout, [sheet], font_config, fetcher, footnotes=footnotes
         )
     except FatalURLFetchingError as exc:
         raise refused(layout, exc) from None
     pdf_lines.mark_added_hyphens(analysis)
-    del analysis, markup  # not needed to write the file: freed before it is
+    return document  # the analysis is not needed to write the file: freed before it is
+
+
+def write(statement: Statement, layout: Layout, dest: Path) -> Path:
+    """Write the PDF edition of `statement` to `dest` (PDF/A-3b, tagged, source attached)."""
+    lab = statement_labels(statement.meta)
+    document = laid_out(
+        [statement],
+        layout,
+        stylesheet(statement, layout),
+        html.render(statement, layout, mode="pdf"),
+    )
     _metadata(document, statement)
 
     make_tree = document.make_bookmark_tree
