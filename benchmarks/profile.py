@@ -35,7 +35,7 @@ ENTRIES = [
     ("    glyph coverage (fonts.missing_glyphs)", "statementpress/fonts.py", "missing_glyphs"),
     ("  PDF writer (writers/pdf.write)", "statementpress/writers/pdf.py", "write"),
     ("    import weasyprint", "weasyprint/__init__.py", "<module>"),
-    ("    layout rounds (pdf_rounds.render)", "statementpress/writers/pdf_rounds.py", "render"),
+    ("    layout rounds, every PDF (pdf_rounds.render)", "writers/pdf_rounds.py", "render"),
     ("      WeasyPrint layout (HTML.render), every round", "weasyprint/__init__.py", "render"),
     ("      lines matched to the markup (pdf_lines.analyse)", "pdf_lines.py", "analyse"),
     (
@@ -47,6 +47,7 @@ ENTRIES = [
     ("      line breaks planned (pdf_plan.plan)", "statementpress/writers/pdf_plan.py", "plan"),
     ("      planned again (pdf_plan.plan_in)", "statementpress/writers/pdf_plan.py", "plan_in"),
     ("    WeasyPrint write_pdf", "weasyprint/document.py", "write_pdf"),
+    ("  parallel PDF writer (its own rounds above)", "writers/parallel_pdf.py", "write"),
     ("    our print stylesheet (pdf.stylesheet)", "statementpress/writers/pdf.py", "stylesheet"),
     ("  DOCX writer (writers/docx.write)", "statementpress/writers/docx/__init__.py", "write"),
     ("    our reproducible zip (zipout.write_zip, all)", "statementpress/zipout.py", "write_zip"),
