@@ -387,3 +387,12 @@ def test_xhtml_entities_and_stylesheet_instructions_are_read():
     )
     found = remote.references(xhtml, xml=True)
     assert [r.url for r in found] == ["https://pi.example/s.css", "https://ent.example/u.png"]
+
+
+@pytest.mark.parametrize("marker", [";base64", ";BASE64", "; base64", ";Base64 "])
+def test_a_base64_data_stylesheet_is_read_however_its_marker_is_written(marker):
+    import base64
+
+    css = base64.b64encode(b"@import 'https://evil.example/x.css';").decode("ascii")
+    found = remote.references(f"<link rel=stylesheet href='data:Text/CSS{marker},{css}'>")
+    assert [r.url for r in found] == ["https://evil.example/x.css"]

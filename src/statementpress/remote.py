@@ -95,10 +95,9 @@ class _Finder:
             self.found.append(Reference(url, what, needle=url))
 
     def _data(self, url: str, what: str, depth: int) -> None:
-        from statementpress.urlguard import decode_data
+        from statementpress.urlguard import data_media_type, decode_data
 
-        header = url[len("data:") :].partition(",")[0]
-        media_type = header.split(";", 1)[0].strip().lower()
+        media_type = data_media_type(url)
         if media_type not in _CSS_TYPES | _MARKUP_TYPES:
             return
         if depth >= _MAX_DEPTH:

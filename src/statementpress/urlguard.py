@@ -47,14 +47,21 @@ def refused_error(url: str) -> BaseException:
     return error
 
 
+def data_media_type(url: str) -> str:
+    """The media type of a `data:` URL as a browser reads it: lower case, "text/plain" if
+    none is given."""
+    header = url[len("data:") :].partition(",")[0]
+    return header.split(";", 1)[0].strip().lower() or "text/plain"
+
+
 def decode_data(url: str) -> tuple[str, bytes]:
-    """The media type and bytes of a `data:` URL."""
+    """The media type (`data_media_type`) and bytes of a `data:` URL; base64 however a
+    browser accepts the marker (`;base64`, `;BASE64`, `; base64`)."""
     header, _, payload = url[len("data:") :].partition(",")
-    media_type = header.split(";", 1)[0] or "text/plain"
     raw = unquote_to_bytes(payload)
-    if header.endswith(";base64"):
+    if header.rpartition(";")[2].strip().lower() == "base64":
         raw = base64.b64decode(raw)
-    return media_type, raw
+    return data_media_type(url), raw
 
 
 def guarded_fetcher(files: Iterable[Path], data_urls: Iterable[str]):
