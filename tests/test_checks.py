@@ -104,3 +104,29 @@ def test_the_canonical_statement_passes_every_check(statement):
 def test_every_format_has_a_check(name):
     module = importlib.import_module(WRITERS[name].module)
     assert callable(module.check)
+
+
+@pytest.mark.parametrize(
+    "template, fmt",
+    [("parallel-print.css.j2", "parallel-pdf"), ("parallel-screen.css.j2", "parallel-html")],
+)
+def test_a_parallel_edition_s_broken_template_is_found_by_check(
+    tmp_path, monkeypatch, template, fmt
+):
+    # `check` runs what `build` runs before writing: a template of a parallel edition that
+    # fails to render is found there, located at its line, not when the edition is written.
+    from click.testing import CliRunner
+
+    from conftest import ROOT, SOURCE
+    from statementpress.cli import cli
+
+    folder = tmp_path / "layouts" / "x"
+    folder.mkdir(parents=True)
+    (folder / "layout.toml").write_text('inherit = "official"\n', encoding="utf-8")
+    (folder / template).write_text("{{ no_such_value.attribute }}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    english = ROOT / "source" / "ca-china-fm-2020-07-16.en.md"
+    args = ["check", str(SOURCE), str(english), "--layout", "x", "--format", fmt]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert template in result.output and "Traceback" not in result.output

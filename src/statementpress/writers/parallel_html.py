@@ -97,8 +97,12 @@ def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Di
     as it is written, must make a reader's browser fetch nothing from the network."""
     from statementpress import checks
 
-    return parallel.check(statements) or checks.rendered_locally(
-        layouts[0], "parallel HTML", TEMPLATES, lambda: (page(statements, layouts[0]), ())
+    return (
+        parallel.check(statements)
+        or checks.templates(layouts[0], TEMPLATES)
+        or checks.rendered_locally(
+            layouts[0], "parallel HTML", TEMPLATES, lambda: (page(statements, layouts[0]), ())
+        )
     )
 
 

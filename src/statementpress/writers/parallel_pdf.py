@@ -46,9 +46,26 @@ def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
     )
 
 
+# The layout's templates this edition renders (their parents and imports are followed).
+TEMPLATES = (parallel_html.TEMPLATE, "print.css.j2", "parallel-print.css.j2")
+
+
 def check(statements: Sequence[Statement], layouts: Sequence[Layout]) -> list[Diagnostic]:
-    """The versions must line up unit by unit (`parallel.check`)."""
-    return parallel.check(statements)
+    """The versions must line up unit by unit (`parallel.check`); the templates compile
+    and render, every column's face has its glyphs (as `write` would find them)."""
+    from statementpress import checks
+
+    layout = layouts[0]
+    return (
+        parallel.check(statements)
+        or checks.templates(layout, TEMPLATES)
+        or checks.rendered(
+            lambda: (
+                stylesheet(statements, layout),
+                parallel_html.render(statements, layout, mode="pdf"),
+            )
+        )
+    )
 
 
 def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path) -> Path:
