@@ -4,7 +4,6 @@ the index files, the cache index, and the commit. `builder.build` opens the tran
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from statementpress import incremental, rebuild
 from statementpress import jobs as pooling
 from statementpress import layout as layouts
 from statementpress.errors import BuildError, Diagnostic, SourceError
-from statementpress.model import Pos
 
 if TYPE_CHECKING:
     import threading
@@ -72,7 +70,7 @@ class Written:
 
 def write_edition(task: Write) -> Written:
     """Run the task's writer; a file that cannot be written is a BuildError naming it."""
-    from statementpress.errors import BuildError
+    from statementpress.delivery.records import sha256_file
     from statementpress.writers import GroupWriter
 
     writer: Any = task.writer
@@ -83,17 +81,12 @@ def write_edition(task: Write) -> Written:
             writer.write(task.statements[0], task.layouts[0], task.dest, editions=task.editions)
         else:
             writer.write(task.statements[0], task.layouts[0], task.dest)
-        data = hashlib.sha256()
-        size = 0
-        with open(task.dest, "rb") as f:
-            while chunk := f.read(1 << 20):
-                data.update(chunk)
-                size += len(chunk)
+        digest, size = sha256_file(task.dest), task.dest.stat().st_size
     except OSError as exc:
         raise BuildError(
             f"cannot write {task.final}: {exc.strerror or exc}; nothing was changed in {task.out}/"
         ) from None
-    return Written(task.rel, task.dest, data.hexdigest(), size)
+    return Written(task.rel, task.dest, digest, size)
 
 
 # -- the build -----------------------------------------------------------------------------
@@ -202,11 +195,6 @@ def _pair(version: rebuild.Version) -> tuple[Statement, layouts.Layout]:
     return version.typeset, version.layout
 
 
-def _key_pos(statement: Statement, key: str) -> Pos:
-    where = statement.meta.positions.get(key)
-    return where.key if where else Pos(1, 1)
-
-
 def _choose_layouts(
     versions: list[rebuild.Version], request: Request, hasher: incremental.Hasher
 ) -> None:
@@ -225,11 +213,11 @@ def _choose_layouts(
                 found[name] = None
         v.layout = found[name]
         if v.layout is None:
-            st = _read(v)
+            from statementpress.checks import source_place
+
             problems.append(
                 Diagnostic(
-                    st.source.path,
-                    *_key_pos(st, "layout").key,
+                    *source_place(_read(v), "layout"),
                     f"unknown layout {name!r}; available layouts: "
                     f"{', '.join(layouts.available(request.layout_dirs)) or 'none'}",
                 )

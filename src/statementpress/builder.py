@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from statementpress import layout as layouts
 from statementpress import parallel
 from statementpress.errors import BuildError, Diagnostic, SourceError
-from statementpress.model import Pos, Statement
+from statementpress.model import Statement
 from statementpress.reader import load
 from statementpress.transaction import Transaction
 from statementpress.writers import (
@@ -62,14 +62,10 @@ def load_all(
     return statements
 
 
-def _key_pos(statement: Statement, key: str) -> Pos:
-    """Where a front matter key of the statement was written (1:1 if it was not)."""
-    where = statement.meta.positions.get(key)
-    return where.key if where else Pos(1, 1)
-
-
 def _check_translations(statements: Sequence[Statement]) -> None:
     """Sources sharing an id are translations: one per language, at most one authoritative."""
+    from statementpress import checks
+
     by_id: dict[str, list[Statement]] = {}
     problems: list[Diagnostic] = []
     for st in statements:
@@ -78,8 +74,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
             if other.meta.lang == st.meta.lang:
                 problems.append(
                     Diagnostic(
-                        st.source.path,
-                        *_key_pos(st, "lang").key,
+                        *checks.source_place(st, "lang"),
                         f"{other.source.path} is already the {st.meta.lang!r} version of "
                         f"{st.meta.id!r}; give this source another id, or the lang of its language",
                     )
@@ -90,8 +85,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
         for st in marked[1:]:
             problems.append(
                 Diagnostic(
-                    st.source.path,
-                    *_key_pos(st, "authoritative").key,
+                    *checks.source_place(st, "authoritative"),
                     f"{marked[0].source.path} already marks its language version of "
                     f"{statement_id!r} authoritative; keep 'authoritative: true' in one of them",
                 )
@@ -101,8 +95,7 @@ def _check_translations(statements: Sequence[Statement]) -> None:
             if marked and said and said.of.lower() != marked[0].meta.lang.lower():
                 problems.append(
                     Diagnostic(
-                        st.source.path,
-                        *_key_pos(st, "translation").key,
+                        *checks.source_place(st, "translation"),
                         f"'translation' says the authoritative text is in {said.of!r}, but "
                         f"{marked[0].source.path}, the authoritative version of "
                         f"{statement_id!r}, is in {marked[0].meta.lang!r}; make them agree",
@@ -202,8 +195,7 @@ def prepare_all(
         if chosen is None:
             problems.append(
                 Diagnostic(
-                    st.source.path,
-                    *_key_pos(st, "layout").key,
+                    *checks.source_place(st, "layout"),
                     f"unknown layout {name!r}; available layouts: "
                     f"{', '.join(layouts.available(layout_dirs)) or 'none'}",
                 )

@@ -18,12 +18,6 @@ from statementpress.writers import GROUP_WRITERS, PARALLEL, WRITERS
 FORMAT_NAMES = (*WRITERS, *GROUP_WRITERS, PARALLEL, "all")
 
 
-def _version() -> str:
-    from statementpress import __version__
-
-    return __version__
-
-
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
     logger = logging.getLogger("statementpress")

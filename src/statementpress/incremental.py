@@ -43,7 +43,6 @@ CACHE_DIR = ".cache"
 INDEX = "editions.json"
 MEMO = "files.json"
 SCHEMA = 1
-_CHUNK = 1 << 20
 # Folders skipped when a package or layout folder is hashed: compiled Python, VCS data.
 _SKIPPED = {"__pycache__", ".git", ".hg", ".svn"}
 
@@ -82,8 +81,10 @@ class Hasher:
         if isinstance(known, list) and len(known) == 6 and known[:5] == ident:
             self._used[name] = known
             return str(known[5])
+        from statementpress.delivery.records import sha256_file
+
         try:
-            sha = _sha256(name)
+            sha = sha256_file(Path(name))
         except OSError:
             return None
         self.read_bytes += info.st_size
@@ -139,14 +140,6 @@ class Hasher:
     def changed(self) -> bool:
         """Whether `memo()` differs from the memo this hasher started from."""
         return any(self._old.get(k) != v for k, v in self._used.items())
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def code_fingerprint(hasher: Hasher) -> str:

@@ -26,6 +26,7 @@ import copyreg
 import logging
 import os
 import signal
+import sys
 import threading
 import types
 from collections import deque
@@ -324,8 +325,10 @@ def stop_forkserver() -> None:
     time and peak memory count among this process's children's, which is what `time` and
     the benchmarks read. A later pool starts a new fork server.
     """
-    from multiprocessing import forkserver
-
+    # No pool was started (one job, nothing to do): no fork server, nothing to import.
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is None:
+        return
     stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
     if stop is not None:
         with contextlib.suppress(OSError):
