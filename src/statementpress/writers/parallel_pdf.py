@@ -20,7 +20,7 @@ from statementpress import fonts, hyphenation, parallel
 from statementpress.errors import Diagnostic
 from statementpress.layout import Layout
 from statementpress.model import Statement
-from statementpress.writers import parallel_html, pdf, pdf_lines
+from statementpress.writers import parallel_html, pdf
 
 
 def stylesheet(statements: Sequence[Statement], layout: Layout) -> str:
@@ -81,6 +81,5 @@ def write(statements: Sequence[Statement], layouts: Sequence[Layout], dest: Path
     )
     pdf._metadata(document, statements[0])
     document.metadata.title = parallel_html.title(statements)
-    with pdf_lines.soft_hyphens():
-        pdf.save(document, statements, layout, dest)
+    pdf.save(document, statements, layout, dest)
     return dest

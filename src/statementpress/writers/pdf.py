@@ -253,7 +253,8 @@ def save(document: Any, statements: Sequence[Statement], layout: Layout, dest: P
         + layout.name.encode()
         + html.GENERATOR.encode()
     ).hexdigest()[:32]
-    with marker_labels():
+    # The list markers' labels, and the added hyphens drawn as soft hyphens in the text layer.
+    with marker_labels(), pdf_lines.soft_hyphens():
         document.write_pdf(
             dest,
             pdf_variant=layout.get("pdf.variant"),
@@ -325,8 +326,7 @@ def write(statement: Statement, layout: Layout, dest: Path) -> Path:
     document.make_bookmark_tree = lambda *args, **kwargs: _regroup_notes(
         make_tree(*args, **kwargs), lab["note"] + " ", lab["notes"]
     )
-    with pdf_lines.soft_hyphens():
-        save(document, [statement], layout, dest)
+    save(document, [statement], layout, dest)
     return dest
 
 

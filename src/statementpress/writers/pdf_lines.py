@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -267,21 +268,18 @@ def chars(element: Any, own_lines: set[Any]) -> list[Char]:
     """
     out: list[Char] = []
     space = False
-    one = _ONE_CHAR
     for node, attr in _slots(element, own_lines):
         for offset, char in enumerate(getattr(node, attr)):
             if char in _SPACE:
                 space = True
             elif char not in INVISIBLE:
-                char = one.setdefault(char, char)
+                # One string object per character (`sys.intern`): Python makes a new one
+                # for each character of a text beyond Latin-1 (Cyrillic, Chinese), and a long
+                # statement has millions of `Char`s.
+                char = sys.intern(char)
                 out.append(Char(char, node, attr, offset, space and bool(out)))
                 space = False
     return out
-
-
-# One string object per character: Python makes a new one for each character of a text
-# beyond Latin-1 (Cyrillic, Chinese), and a long statement has millions of `Char`s.
-_ONE_CHAR: dict[str, str] = {}
 
 
 def _match(element_lines: list[Line], source: list[Char]) -> tuple[list[Any], list[Any]] | None:

@@ -249,11 +249,12 @@ def measure(
     it is justified.
     """
     element_lines = analysis.of(element)
-    chars, styles = analysis.source(element)
-    if not element_lines or styles is None or not chars or None in styles:
+    if not element_lines or not plannable(element_lines[0].texts[0].style):
         return None
     style = element_lines[0].texts[0].style
-    if not plannable(style):
+    # Its characters are made only now, for an element that is planned.
+    chars, styles = analysis.source(element)
+    if styles is None or not chars or None in styles:
         return None
     ragged = style["text_align_all"] != "justify"
     if ragged:
@@ -406,6 +407,7 @@ def plan_in(
     forbidden: Collection[int],
     count: int,
     whole: Collection[int] = (),
+    possible: Lines | None = None,
 ) -> list[int] | None:
     """As `plan`, in exactly `count` lines, none of the lines numbered in `whole` (from 1)
     ending in a hyphen: None if no such setting fits.
@@ -413,9 +415,10 @@ def plan_in(
     For a paragraph planned again after a layout in which a page ended in one of its
     hyphens: set in as many lines as before, it leaves the pages after it as they were, and
     the line that ends the page ends at a space (not at another place in the same word),
-    so the next layout finds nothing new to correct there.
+    so the next layout finds nothing new to correct there. `possible` as in `plan`.
     """
-    possible = lines(paragraph, forbidden)
+    if possible is None:
+        possible = lines(paragraph, forbidden)
     return _search(possible, policy.max_consecutive, hyphen_penalty**2, count, whole)
 
 
@@ -498,7 +501,6 @@ def _chosen(
 def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
     """Write `paragraph.chosen` into the markup of `element` (see the module)."""
     chosen = set(paragraph.chosen)
-    kinds = dict(paragraph.places())
     inserts: dict[tuple[int, str], list[tuple[int, str]]] = {}
 
     def insert(char: Char, offset: int, text: str) -> None:
@@ -509,7 +511,7 @@ def write(element: Any, chars: list[Char], paragraph: Paragraph) -> None:
             insert(char, char.offset, WJ)  # after the space, before the word
         if char.space_before and index in chosen and paragraph.ragged:
             insert(char, char.offset, _BR)
-        if index in chosen and kinds.get(index) == "hyphen":
+        if index in chosen and paragraph.kind(index) == "hyphen":
             insert(char, char.offset, SHY)
         following = chars[index + 1] if index + 1 < len(chars) else None
         joined = following is not None and not following.space_before

@@ -280,14 +280,11 @@ class _Rounds:
                 # pages after it stay as they are, and the next layout has nothing new to
                 # correct (a long statement took a layout for each page end that moved, or
                 # that ended at the next hyphen of the same word).
+                forbidden = self.forbidden[key]
+                possible = pdf_plan.lines(planned, forbidden)
                 chosen = pdf_plan.plan_in(
-                    planned,
-                    policy,
-                    penalty,
-                    self.forbidden[key],
-                    len(planned.chosen) + 1,
-                    whole,
-                ) or pdf_plan.plan(planned, policy, penalty, self.forbidden[key])
+                    planned, policy, penalty, forbidden, len(planned.chosen) + 1, whole, possible
+                ) or pdf_plan.plan(planned, policy, penalty, forbidden, possible)
                 if chosen is None:
                     self.unplanned.add(key)
                 else:
