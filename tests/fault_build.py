@@ -43,7 +43,9 @@ def main(argv: list[str]) -> None:
 
     for name in ("text", "stall"):
         WRITERS[name] = Writer(name, name, "text/plain", name.title(), "fault_build")
-    WRITERS["stallpdf"] = Writer("stallpdf", "pdf", "application/pdf", "PDF", "fault_build")
+    WRITERS["stallpdf"] = Writer(
+        "stallpdf", "pdf", "application/pdf", "PDF", "fault_build", engine="weasyprint"
+    )
     if os.environ.get("FAULT_POINT") == "post-write":
         builder.build = functools.partial(builder.build, post_write=[lambda tx: _stall()])
     from statementpress.cli import main as cli

@@ -57,7 +57,7 @@ def pdf_like(monkeypatch):
     with the page after it."""
     from statementpress import builder
 
-    writer = Writer("pdf", "pdf", "application/pdf", "PDF", "job_writers")
+    writer = Writer("pdf", "pdf", "application/pdf", "PDF", "job_writers", engine="weasyprint")
     monkeypatch.setattr(builder, "WRITERS", {"pdf": writer, "html": WRITERS["html"]})
 
 
@@ -126,7 +126,7 @@ def test_one_statement_renders_its_pdf_in_a_worker_and_the_rest_here(
     from statementpress import builder
 
     registry = {
-        "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "job_writers"),
+        "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "job_writers", engine="weasyprint"),
         "txt": Writer("txt", "txt", "text/plain", "Text", "job_writers"),
         "html": WRITERS["html"],
     }

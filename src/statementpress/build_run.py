@@ -233,8 +233,8 @@ def _pool(request: Request, plan: rebuild.Plan, work: list[rebuild.Version]) -> 
     if request.jobs < 2 or not work or request.only_pages:
         return None  # (pages alone are quick, and a warm worker may be busy with a PDF)
     mine = {v.index for v in work}
-    pdfs = [w for w in request.singles if w.extension == "pdf"]
-    heavy = any((i, w.name) in plan.stale for w in pdfs for i in mine)
+    engined = [w for w in request.singles if w.engine]
+    heavy = any((i, w.name) in plan.stale for w in engined for i in mine)
     if not heavy and not plan.stale_groups and len(work) < 4:
         return None
     pool = request.pool or pooling.Pool(min(request.jobs - 1, len(work)))
@@ -322,7 +322,7 @@ def _write(
         chosen = tuple(v.layout for v in versions)
         dest, final = stage(rel), tx.final(rel)
         order = Write(writer, statements, chosen, dest, final, tx.out, rel, **extra)  # type: ignore[arg-type]
-        heavy = writer.extension == "pdf"
+        heavy = writer.engine is not None
         return pooling.Task(write_edition, order, str(final), heavy, then=None)
 
     def record(result: Written) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import importlib
 import logging
 import os
 import signal
@@ -105,9 +106,16 @@ def _start_worker(level: int) -> None:
     logger.setLevel(level)
     logger.propagate = False
     logger.handlers = [_CAPTURED]
-    # Should it fail, the PDF writer's own import reports why, where it is used.
-    with contextlib.suppress(Exception):
-        import weasyprint  # noqa: F401
+    # Should one fail, the writer's own import reports why, where it is used.
+    for engine in _engines():
+        with contextlib.suppress(Exception):
+            importlib.import_module(engine)
+
+
+def _engines() -> list[str]:
+    from statementpress.writers import engines
+
+    return engines()
 
 
 def _ready(_: object = None) -> int:
@@ -180,7 +188,7 @@ class Pool:
             context = multiprocessing.get_context("forkserver")
             # Imported once by the fork server, so every worker forked from it has them
             # (the main script too: else each worker would run it again).
-            context.set_forkserver_preload(["__main__", "statementpress.jobs", "weasyprint"])
+            context.set_forkserver_preload(["__main__", "statementpress.jobs", *_engines()])
             executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,

@@ -38,6 +38,9 @@ class Format:
     media_type: str
     label: str
     module: str
+    # The heavy engine its writer loads (WeasyPrint, half a second to import): a build
+    # hands its editions to worker processes that import it once (`jobs`).
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,9 @@ class Edition:
 # The build order of the registry is the order the editions are listed in on the page; the
 # pages themselves are written after every other format (see `PageWriter`).
 WRITERS: dict[str, Writer] = {
-    "pdf": Writer("pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf"),
+    "pdf": Writer(
+        "pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.pdf", engine="weasyprint"
+    ),
     "docx": Writer(
         "docx",
         "docx",
@@ -121,7 +126,12 @@ WRITERS: dict[str, Writer] = {
 PARALLEL = "parallel"
 GROUP_WRITERS: dict[str, GroupWriter] = {
     f"{PARALLEL}-pdf": GroupWriter(
-        f"{PARALLEL}-pdf", "pdf", "application/pdf", "PDF", "statementpress.writers.parallel_pdf"
+        f"{PARALLEL}-pdf",
+        "pdf",
+        "application/pdf",
+        "PDF",
+        "statementpress.writers.parallel_pdf",
+        engine="weasyprint",
     ),
     f"{PARALLEL}-docx": GroupWriter(
         f"{PARALLEL}-docx",
@@ -148,3 +158,9 @@ def human_size(size: int) -> str:
 def edition_name(statement: Statement, writer: Writer) -> str:
     """The file name of one edition: `<id>.<lang>.<ext>`."""
     return f"{statement.meta.id}.{statement.meta.lang}.{writer.extension}"
+
+
+def engines() -> list[str]:
+    """The heavy engines the formats load (`Format.engine`), each once, in a fixed order."""
+    found = (w.engine for w in (*WRITERS.values(), *GROUP_WRITERS.values()))
+    return sorted({e for e in found if e})
