@@ -163,6 +163,14 @@ TABLES: tuple[Table, ...] = (
             "the word spaces of justified PDF text may be set, so that a line can be a little "
             "tight as well as loose (TeX allows a third of the space); 0 for none.",
             required=False),
+        Key("space_stretch_em", Number("em", True), 0.25, "How much wider than the face's "
+            "own a justified PDF line's word spaces may be before the line planner counts it "
+            "as loose (TeX's badness 100): larger, wider spaces rather than more hyphens.",
+            required=False),
+        Key("rag_em", Number("em", True), 2.0, "The white a ragged, hyphenated PDF line (the "
+            "parallel PDF's columns) may leave at its end before the line planner counts it "
+            "as loose (TeX's ragged right allows 2 em): larger, a less even rag and fewer "
+            "hyphens.", required=False),
         Key("paragraph_space_pt", Number("pt"), 0, "Space between paragraphs."),
         Key("widows", Whole(1), 2, "Lines a paragraph keeps at the top of a page."),
         Key("orphans", Whole(1), 2, "Lines a paragraph keeps at the foot of a page."),
@@ -343,3 +351,13 @@ CUSTOM = Table(
     "digits and `_`. Optional.",
     (Key("<name>", Plain(), "No. 17", "Any value the layout's templates use."),),
 )
+
+
+def default(dotted: str) -> Any:
+    """What an optional key (`required=False`) stands at where a layout leaves it out: the
+    value its row shows, e.g. `default("text.space_shrink_em")`."""
+    table_name, _, name = dotted.rpartition(".")
+    table = next(t for t in TABLES if t.name == table_name)
+    key = table.key(name)
+    assert key is not None and not key.required, dotted
+    return key.example

@@ -27,19 +27,16 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from statementpress import layout_keys
 from statementpress.hyphenation import Policy
 from statementpress.writers.pdf_lines import SHY, WJ, Analysis, Char
 
 # Planned lines stay this much (px) short of their width, for rounding in Pango.
 _SAFETY = 0.5
-# A line's stretch in the demerits: its added space per word space, in em, at badness 100.
-_STRETCH_EM = 0.25
-# A ragged line's white at its end, in em, at badness 100 (TeX's ragged right allows 2 em).
-_RAG_EM = 2.0
 _LINE_PENALTY = 10
 _INFINITE = float("inf")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -91,6 +88,10 @@ class Paragraph:
     lang: str | None = None
     # Start-aligned: the lines are not stretched, the white is left at their end.
     ragged: bool = False
+    # At badness 100: a justified line's added space per word space, a ragged line's white
+    # at its end, in em (the layout's `text.space_stretch_em` and `text.rag_em`).
+    stretch_em: float = field(default_factory=lambda: layout_keys.default("text.space_stretch_em"))
+    rag_em: float = field(default_factory=lambda: layout_keys.default("text.rag_em"))
     # The breaks in arrays while `breaks` is empty (`pack`): a long statement's planned
     # paragraphs are kept through every layout, and a Break object is ~5 times larger.
     packed: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
@@ -240,13 +241,19 @@ def plannable(style: Any) -> bool:
 
 
 def measure(
-    analysis: Analysis, element: Any, policy: Policy, widths: Measure, shrink: float = 0.0
+    analysis: Analysis,
+    element: Any,
+    policy: Policy,
+    widths: Measure,
+    shrink: float = 0.0,
+    spacing: Mapping[str, float] | None = None,
 ) -> Paragraph | None:
     """The breaks of a justified or ragged element of a first layout (see `plannable`), or
     None if it cannot be planned.
 
     `shrink` (em) is how much narrower its word spaces and no-break spaces will be set when
-    it is justified.
+    it is justified; `spacing` may give the paragraph's `stretch_em` and `rag_em` (the
+    layout's, see `Paragraph`).
     """
     element_lines = analysis.of(element)
     if not element_lines or not plannable(element_lines[0].texts[0].style):
@@ -299,7 +306,11 @@ def measure(
     # the whole word less the part before, kerning across the break aside.
     end = Break(len(chars), "end", width, width, stretch, stretch)
     first_line = element_lines[0]
-    return Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink, ragged=ragged)
+    paragraph = Paragraph(first_line.width, first_line.indent, size, breaks, end, shrink)
+    paragraph.ragged = ragged
+    for name, value in (spacing or {}).items():
+        setattr(paragraph, name, value)  # stretch_em, rag_em
+    return paragraph
 
 
 @dataclass(slots=True)
@@ -348,6 +359,7 @@ def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
     # The first line's room is less its indent (subtracted first, as it always was).
     first_line = paragraph.width - paragraph.indent - _SAFETY
     size, shrink, ragged = paragraph.size, paragraph.shrink, paragraph.ragged
+    stretch_em, rag_em = paragraph.stretch_em, paragraph.rag_em
     last = len(at) - 1
     first = array("q", [0, 0])
     demerits = array("d")
@@ -362,7 +374,7 @@ def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
                 cost = 0.0
             elif ragged:
                 white = (available + _SAFETY - natural) / size
-                cost = (_LINE_PENALTY + 100 * (white / _RAG_EM) ** 3) ** 2
+                cost = (_LINE_PENALTY + 100 * (white / rag_em) ** 3) ** 2
             else:
                 spaces = end_stretch - resume_stretch[i]
                 if spaces <= 0:
@@ -371,7 +383,7 @@ def lines(paragraph: Paragraph, forbidden: Collection[int] = ()) -> Lines:
                     extra = (available + _SAFETY - natural) / spaces / size
                     # Measured from the face's own space: below it the line is shrunk.
                     extra -= shrink
-                    scale = _STRETCH_EM if extra >= 0 else shrink
+                    scale = stretch_em if extra >= 0 else shrink
                     badness = 100 * (abs(extra) / scale) ** 3
                     cost = (_LINE_PENALTY + badness) ** 2
             demerits.append(cost)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from statementpress import hyphenation, urlguard
+from statementpress import hyphenation, layout_keys, urlguard
 from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers import pdf_lines, pdf_plan
@@ -113,7 +113,13 @@ class _Rounds:
         self.policies: dict[str, hyphenation.Policy] = {}
         # The hyphen penalty each language's paragraphs were planned with (`plan`).
         self.penalty: dict[str, float] = {}
-        self.shrink = layout.get("text").get("space_shrink_em", 0)
+        text = layout.get("text")
+        self.shrink = text.get("space_shrink_em", layout_keys.default("text.space_shrink_em"))
+        # The line planner's measures of a loose line (`pdf_plan.Paragraph`).
+        self.spacing = {
+            name: text.get(key, layout_keys.default(f"text.{key}"))
+            for name, key in (("stretch_em", "space_stretch_em"), ("rag_em", "rag_em"))
+        }
         self.moved: set[int] = set()
         self.forbidden: dict[int, set[int]] = {}
         # The lines (numbered from 1) of a planned paragraph that ended a page in a hyphen.
@@ -184,7 +190,9 @@ class _Rounds:
         policy = self.policy(lang)
         measured: dict[int, pdf_plan.Paragraph] = {}
         for element in elements:
-            paragraph = pdf_plan.measure(analysis, element, policy, self.widths, self.shrink)
+            paragraph = pdf_plan.measure(
+                analysis, element, policy, self.widths, self.shrink, self.spacing
+            )
             if paragraph is not None:
                 # Its breaks packed from now on (planning reads them packed): a long
                 # statement has a million, ~5 times larger as objects.
