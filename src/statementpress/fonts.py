@@ -139,10 +139,16 @@ def glyph_text(text: str) -> str:
     return "".join(sorted((set(text) | {" "}) - {"\t", "\n"}))
 
 
+def synthesises_bold(face: FontFace) -> bool:
+    """Whether a bold is synthesised from the regular: the layout asks for one
+    (`bold_synthesis_em`) and the face has no bold file."""
+    return "bold" not in face.files and face.bold_synthesis_em > 0
+
+
 def synthetic_bold(face: FontFace, text: str) -> bytes | None:
-    """The bold face synthesised from the regular for the characters of `text`, where the
-    layout asks for one (`bold_synthesis_em`) and the face has no bold file; else None."""
-    if "bold" in face.files or face.bold_synthesis_em <= 0:
+    """The bold face synthesised from the regular for the characters of `text`, where one
+    is (`synthesises_bold`); else None."""
+    if not synthesises_bold(face):
         return None
     from statementpress import synthetic_bold as synth
 

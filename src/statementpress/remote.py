@@ -203,13 +203,13 @@ class _Finder:
             if tag == "style":
                 self.css("".join(element.itertext()), f"{here}>", depth)
             elif tag == "script":
-                self._script(element, here, depth)
+                self._script(element, here)
             elif tag == "meta":
                 self._refresh(element, here, depth)
             for name, value in element.attrib.items():
                 self._attribute(tag, namespace.lstrip("{"), name, value, here, depth)
 
-    def _script(self, element: Any, here: str, depth: int) -> None:
+    def _script(self, element: Any, here: str) -> None:
         """A script runs when the page is opened: one that only names data (JSON) does not."""
         kind = (element.get("type") or "").strip().lower()
         if kind.endswith("json"):

@@ -286,11 +286,9 @@ def check(statement: Statement, layout: Layout) -> list[Diagnostic]:
     from statementpress import checks
 
     face = fonts.face_for(layout, statement.meta.lang)
-    # The bold the writer synthesises where the face has none (as `fonts.synthetic_bold`
-    # decides), so that the stylesheet is rendered with the sources it is written with.
-    extra = []
-    if "bold" not in face.files and face.bold_synthesis_em > 0:
-        extra.append(_synthetic_bold_source(face))
+    # The bold the writer synthesises where the face has none, so that the stylesheet is
+    # rendered with the sources it is written with.
+    extra = [_synthetic_bold_source(face)] if fonts.synthesises_bold(face) else []
 
     def documents() -> tuple[bytes, list[str]]:
         css, page = _documents(statement, layout, face, extra)

@@ -107,19 +107,14 @@ def _render_page(
     )
 
 
-def page(
-    statement: Statement,
-    layout: Layout,
-    editions: Sequence[Edition] = (),
-    fonts_inline: bool = True,
-) -> str:
-    """The HTML edition's markup, its stylesheet (and, with `fonts_inline` and the layout's
+def page(statement: Statement, layout: Layout, editions: Sequence[Edition] = ()) -> str:
+    """The HTML edition's markup, its stylesheet (and, with the layout's
     `screen.embed_fonts`, the face's glyphs it shows) inlined so that the page stands alone,
     and the layout's QR-code requisite beside the list of editions."""
     links = _links(editions, statement.meta.lang)
     code = qr.requisite(statement, layout)
     text = _render_page(statement, layout, links, code, [])
-    if fonts_inline and layout.get("screen.embed_fonts"):
+    if layout.get("screen.embed_fonts"):
         face = fonts.face_for(layout, statement.meta.lang)
         text = _render_page(statement, layout, links, code, web_fonts(face, text, layout))
     return text

@@ -187,6 +187,12 @@ def fill_footnote(
     return made
 
 
+def article_label(layout: Layout, number: int) -> str:
+    """The number Word shows before an article (the layout's `docx.article_number`, "%1"
+    standing for the number): the hyphenation measures the first line with it."""
+    return str(layout.get("docx.article_number")).replace("%1", str(number))
+
+
 class BodyWriter:
     """Writes the statement's body into a python-docx document whose styles are in place."""
 
@@ -251,8 +257,7 @@ class BodyWriter:
         for index, block in enumerate(article.blocks):
             if isinstance(block, Paragraph):
                 if index == 0:
-                    level_text = self.layout.get("docx.article_number")
-                    label = level_text.replace("%1", str(article.number))
+                    label = article_label(self.layout, article.number)
                     self.paragraph(s.ARTICLE, block.content, label)
                 else:
                     self.paragraph(s.ARTICLE_CONT, block.content)

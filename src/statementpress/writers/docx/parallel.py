@@ -320,7 +320,7 @@ class _Builder:
             style = s.ARTICLE if row.number is not None else s.ARTICLE_CONT
             label = ""
             if row.number is not None:
-                label = self.layout.get("docx.article_number").replace("%1", str(row.number))
+                label = body.article_label(self.layout, row.number)
             p = self._paragraph(cell, style, checked(Paragraph, item).content, label)
             if row.number is not None:
                 number(p.get_or_add_pPr(), self.article_lists[k])
