@@ -242,3 +242,20 @@ def test_a_shard_built_again_is_up_to_date(write_source, tmp_path):
     written = build(paths, ["html"], out=out, shard=mine)
     assert "alpha/alpha.ru.html" in names(written, out)
     assert build(paths, ["html"], out=out, shard=mine) == []
+
+
+def test_build_verify_again_verifies_the_editions_in_place(write_source, tmp_path):
+    # A second `build --verify` with nothing to rebuild verifies what is there (it used to
+    # find "no editions" among the none it had written, and exit 1).
+    from click.testing import CliRunner
+
+    from statementpress.cli import cli
+
+    path = write_source(source("again"), "again.md")
+    args = ["build", str(path), "--format", "html", "--out", str(tmp_path / "out"), "--verify"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert "up to date" in second.output
+    assert f"verified {tmp_path / 'out' / 'again' / 'again.ru.html'}" in second.output

@@ -147,12 +147,17 @@ def build(
     finally:
         stop_forkserver()  # so that its workers count as this command's (time, memory)
     progress.close(out)
-    if then_verify and shard is not None and not written:
+    if not then_verify:
+        return
+    if written:
+        run_verify(out, sources, written, not no_epubcheck, trust, quiet)
+    elif shard is not None and not any(p.is_dir() and p.name[0] != "." for p in out.iterdir()):
         # More shards than statements: this one has none, and nothing to verify.
         if not quiet:
             click.echo(f"verify: shard {shard} has no statements; nothing to verify")
-    elif then_verify:
-        run_verify(out, sources, written, not no_epubcheck, trust, quiet)
+    else:
+        # Every edition was up to date: the build's editions are the ones in place.
+        run_verify(out, sources, None, not no_epubcheck, trust, quiet)
 
 
 @cli.command("index")
