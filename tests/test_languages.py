@@ -289,3 +289,17 @@ def test_epub_font_face_format_matches_the_embedded_file(fixture_editions, lang,
             font = TTFont(io.BytesIO(zf.read(f"EPUB/{href}")))
             # CFF outlines (the Chinese .otf) are OpenType; glyf outlines are TrueType.
             assert ("CFF " in font) == (expected == "opentype"), href
+
+
+@pytest.mark.parametrize("lang", ["kk", "ky", "tg", "tk", "uz"])
+def test_a_docx_in_a_language_without_a_hyphenation_dictionary_is_built(
+    write_source, tmp_path, lang
+):
+    # Like the PDF, the DOCX is left unhyphenated where pyphen has no dictionary (the
+    # official layout hyphenates): it used to refuse the edition while writing it.
+    import docx
+
+    path = write_source(MINIMAL.replace("lang: ru", f"lang: {lang}"), f"{lang}.md")
+    (written,) = build([path], ["docx"], out=tmp_path / "out")
+    text = "".join(p.text for p in docx.Document(str(written)).paragraphs)
+    assert "\u00ad" not in text and text

@@ -26,7 +26,6 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from statementpress import fonts, hyphenation
-from statementpress.errors import LayoutError
 from statementpress.layout import Layout
 from statementpress.writers.docx import styles as s
 from statementpress.writers.docx.oxml import el
@@ -150,11 +149,7 @@ class Hyphenator:
         self.hyphen = face.hyphenate_character
         self.zone = self.policy.zone_mm * PT_PER_MM
         language = pyphen.language_fallback(lang.replace("-", "_"))
-        if language is None:
-            raise LayoutError(
-                f"layout {layout.name!r}: no hyphenation dictionary for {lang!r}; set "
-                f"hyphenate = false in [fonts.{face.key}]"
-            )
+        assert language is not None, "made only where `hyphenated` says so"
         self.dictionary = pyphen.Pyphen(
             lang=language, left=self.policy.min_before, right=self.policy.min_after
         )
@@ -401,3 +396,13 @@ def split(t: etree._Element, marks: list[tuple[int, str]]) -> None:
         done = offset + (1 if tag == "noBreakHyphen" else 0)
     t.text = text[done:]
     t.set(qn("xml:space"), "preserve")
+
+
+def hyphenated(layout: Layout, face: fonts.FontFace, lang: str) -> bool:
+    """Whether the DOCX text in `face` gets the layout's hyphens (`Hyphenator`): the layout
+    and the face hyphenate, and there is a dictionary for `lang` (where there is none, the
+    text is not hyphenated, as in the PDF)."""
+    import pyphen
+
+    wanted = layout.get("text.hyphenate") and face.hyphenate
+    return bool(wanted and pyphen.language_fallback(lang.replace("-", "_")))

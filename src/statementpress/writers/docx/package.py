@@ -34,7 +34,7 @@ from statementpress.layout import Layout
 from statementpress.model import Statement
 from statementpress.writers.docx import body, requisite
 from statementpress.writers.docx import styles as s
-from statementpress.writers.docx.hyphens import Hyphenator
+from statementpress.writers.docx.hyphens import Hyphenator, hyphenated
 from statementpress.writers.docx.oxml import (
     CT_AbstractNum,
     CT_DocumentSettings,
@@ -92,7 +92,7 @@ def build(statement: Statement, layout: Layout, face: fonts.FontFace) -> bytes:
         _page_setup(doc, layout)
     # The layout's hyphens, as soft hyphens (hyphens.py); a reference document's styles and
     # page may differ from the layout's, so there the word processor hyphenates itself.
-    hyphenate = bool(layout.get("text.hyphenate") and face.hyphenate)
+    hyphenate = hyphenated(layout, face, lang)
     hyphenator = Hyphenator(layout, face, lang) if hyphenate and fresh else None
     styles_part(doc, layout, face, lang, fresh)
     lists = numbering_part(doc, layout, statement, fresh)

@@ -48,7 +48,7 @@ from statementpress.layout import Layout
 from statementpress.model import Inline, NoteRef, Paragraph, Statement, SubItem, Text
 from statementpress.writers.docx import body, package, requisite
 from statementpress.writers.docx import styles as s
-from statementpress.writers.docx.hyphens import Hyphenator
+from statementpress.writers.docx.hyphens import Hyphenator, hyphenated
 from statementpress.writers.docx.oxml import (
     CT_AbstractNum,
     CT_Footnotes,
@@ -126,7 +126,7 @@ class _Builder:
         # in the single edition; None for a column whose face is not hyphenated (Chinese).
         self.hyphens = [
             Hyphenator(layout, face, st.meta.lang, self._column_text_mm())
-            if layout.get("text.hyphenate") and face.hyphenate
+            if hyphenated(layout, face, st.meta.lang)
             else None
             for st, face in zip(statements, faces, strict=True)
         ]
